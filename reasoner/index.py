@@ -21,6 +21,10 @@ HINTS = {
 }
 
 
+_PLURAL = {"Paragraph": "paragraphs", "Point": "points", "Subparagraph": "subparagraphs",
+           "Section": "sections", "AnnexSection": "sections", "Article": "articles"}
+
+
 class UnknownProvision(LookupError):
     """A citation names a provision that the Act does not have."""
 
@@ -33,6 +37,14 @@ class AmbiguousProvision(LookupError):
 class Step:
     hint: str | None  # None, "paragraph", "subparagraph", "point", "section" or a TOP_KIND
     value: str
+
+    def suffix(self) -> str:
+        """How the step reads appended to its parent's notation."""
+        if self.hint == "section":
+            return f", Section {self.value}"
+        if self.hint == "subparagraph":
+            return f", subparagraph {self.value}"
+        return f"({self.value})"
 
     def describe(self) -> str:
         if self.hint in TOP_KINDS:
@@ -144,11 +156,11 @@ class Index:
             start, steps = self.top[key], steps[1:]
         for i in range(len(steps)):
             if not self.descend(start, steps[: i + 1]):
-                where = self.provisions[start].notation if start in self.provisions else "the Act"
                 prefix = self.descend(start, steps[:i])
-                base = self.provisions[prefix[0]].notation if len(prefix) == 1 else where
+                base = prefix[0] if len(prefix) == 1 else start
+                name = self.provisions[base].notation if base in self.provisions else "the Act"
                 raise UnknownProvision(
-                    f"{steps[i].describe()} does not exist in {base}{self.describe_children(prefix)}"
+                    f"{name}{steps[i].suffix()} does not exist: {name}{self.describe_children(base)}"
                 )
         found = self.descend(start, steps)
         if len(found) > 1:
@@ -156,13 +168,15 @@ class Index:
             raise AmbiguousProvision(f"the citation fits several provisions: {names}")
         return found[0]
 
-    def describe_children(self, nodes: list[str]) -> str:
-        if len(nodes) != 1:
-            return ""
-        numbers = [self.provisions[k].number for k in self._numbered_children(nodes[0])]
-        if not numbers:
-            return " (it has no subdivisions)"
-        return f" (it has {', '.join(numbers)})" if len(numbers) < 12 else f" (it has {numbers[0]} to {numbers[-1]})"
+    def describe_children(self, iri: str) -> str:
+        kids = self._numbered_children(iri)
+        if not kids:
+            return " has no subdivisions"
+        kinds = sorted({self.provisions[k].kind for k in kids})
+        noun = " and ".join(_PLURAL.get(k, k.lower() + "s") for k in kinds)
+        numbers = [self.provisions[k].number for k in kids]
+        listed = ", ".join(numbers) if len(numbers) < 12 else f"{numbers[0]} to {numbers[-1]}"
+        return f" has {noun} {listed}"
 
     def _numbered_children(self, iri: str) -> list[str]:
         out = []

@@ -1,0 +1,1 @@
+"""Interfaces over ``reasoner``: the command line (``api.cli``) and, later, the HTTP service."""

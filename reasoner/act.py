@@ -1,0 +1,135 @@
+"""The Act as the CLI and the service read it: the store, the index of provisions, citations.
+
+``Act.provision("Art. 53(2)")`` gives a provision with its text, place in the hierarchy, and the
+references it makes and receives (CONTRACT §1 citation objects).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from reasoner.ids import ACT
+from reasoner.index import Index, Provision
+from reasoner.notation import parse
+from reasoner.store import OxigraphStore, Store, term_text
+
+PREFIXES = """PREFIX aikg: <https://w3id.org/aiact-kg/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+_INDEX_QUERY = PREFIXES + """
+SELECT ?p ?kind ?number ?notation ?parent ?title WHERE {
+  ?p a eli:LegalResourceSubdivision ; a ?type ; eli:number ?number ; skos:notation ?notation ;
+     eli:is_part_of ?parent ; aikg:order ?order .
+  FILTER(STRSTARTS(STR(?type), STR(aikg:)))
+  BIND(STRAFTER(STR(?type), "#") AS ?kind)
+  OPTIONAL { ?p eli:title ?title }
+} ORDER BY ?parent ?kind ?order
+"""
+
+
+class Act:
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store or OxigraphStore()
+
+    @cached_property
+    def index(self) -> Index:
+        index = Index(act=str(ACT))
+        rows = self.store.query(_INDEX_QUERY).rows
+        for row in rows:
+            index.add(Provision(
+                iri=term_text(row["p"]), kind=term_text(row["kind"]), number=term_text(row["number"]),
+                notation=term_text(row["notation"]), parent=term_text(row["parent"]),
+                title=term_text(row["title"]) if "title" in row else None,
+            ))  # fmt: skip
+        return index
+
+    def resolve(self, citation: str) -> str:
+        """The IRI of a cited provision; :class:`~reasoner.index.UnknownProvision` if there is none."""
+        return parse(citation, self.index)
+
+    def citation(self, iri: str) -> dict[str, Any]:
+        """The CONTRACT §1 citation object of a provision."""
+        rows = self.store.query(PREFIXES + f"""
+            SELECT ?notation ?title ?url ?text WHERE {{
+              <{iri}> skos:notation ?notation .
+              OPTIONAL {{ <{iri}> eli:title ?title }} OPTIONAL {{ <{iri}> aikg:eurLex ?url }}
+              OPTIONAL {{ <{iri}> aikg:text ?text }}
+            }}""").rows
+        if not rows:
+            raise KeyError(iri)
+        row = rows[0]
+        return {
+            "notation": term_text(row["notation"]),
+            "iri": iri,
+            "title": term_text(row.get("title")) or self._inherited_title(iri),
+            "url": term_text(row.get("url")),
+            "text": term_text(row.get("text")),
+            "binding": True,
+        }
+
+    def _inherited_title(self, iri: str) -> str | None:
+        """A paragraph or point has no heading of its own: it is cited with its article's or annex's."""
+        for a in self.index.ancestors(iri):
+            if self.index[a].title:
+                return self.index[a].title
+        return None
+
+    def references(self, iri: str, incoming: bool = False) -> list[dict[str, str]]:
+        """References made by the provision and its sub-provisions (or, ``incoming``, made to them)."""
+        inner = "?target" if incoming else "?source"
+        rows = self.store.query(PREFIXES + f"""
+            SELECT ?ref ?source ?target ?span ?offset WHERE {{
+              {inner} eli:is_part_of* <{iri}> .
+              ?ref a aikg:CrossReference ; aikg:source ?source ; aikg:target ?target ; aikg:span ?span ;
+                   aikg:offset ?offset .
+            }}""").rows
+        out = []
+        for row in rows:
+            out.append({
+                "target": self._notation(term_text(row["target"])),
+                "from": self._notation(term_text(row["source"])),
+                "text": term_text(row["span"]),
+                "_order": (self._order_key(term_text(row["source"])), int(term_text(row["offset"]))),
+            })  # fmt: skip
+        out.sort(key=lambda r: (r["_order"], r["target"]))  # type: ignore[arg-type,return-value]
+        for r in out:
+            del r["_order"]
+        return out
+
+    def _notation(self, iri: str) -> str:
+        if iri in self.index:
+            return self.index[iri].notation
+        rows = self.store.query(PREFIXES + f"SELECT ?n WHERE {{ <{iri}> skos:notation ?n }}").rows
+        return term_text(rows[0]["n"]) if rows else iri
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Document order of the provisions."""
+        order: dict[str, int] = {}
+        stack = [self.index.act]
+        while stack:
+            cur = stack.pop()
+            order[cur] = len(order)
+            stack += reversed(self.index.children.get(cur, []))
+        return order
+
+    def _order_key(self, iri: str) -> int:
+        return self._position.get(iri, len(self._position))
+
+    def provision(self, citation: str) -> dict[str, Any]:
+        """Everything ``aiact provision`` shows of a provision."""
+        iri = self.resolve(citation)
+        p = self.index[iri]
+        info = self.citation(iri)
+        parent = p.parent
+        info["type"] = p.kind
+        info["parent"] = self.index[parent].notation if parent in self.index else (
+            "Regulation (EU) 2024/1689" if parent else None)
+        info["children"] = [self.index[c].notation for c in self.index.children.get(iri, [])]
+        info["references"] = self.references(iri)
+        info["referenced_by"] = self.references(iri, incoming=True)
+        return info
