@@ -59,7 +59,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     except QueryError as err:
         print(f"aiact: {err}", file=sys.stderr)
         return 2
-    print(render(result, args.format))
+    print(render(result, args.format), end="" if args.format == "csv" else "\n")
     return 0
 
 

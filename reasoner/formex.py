@@ -110,6 +110,11 @@ def _has_structure(el: etree._Element) -> bool:
     return any(isinstance(d.tag, str) and d.tag in ("LIST", "NP") for d in el.iterdescendants())
 
 
+def _quotes(el: etree._Element) -> bool:
+    """Whether a block is (or holds) text quoted from another act (amending provisions)."""
+    return el.tag == "QUOT.S" or el.find(".//QUOT.S") is not None
+
+
 def _point_number(label: str) -> str:
     return label.strip().strip("()").rstrip(".").strip()
 
@@ -145,14 +150,14 @@ def _children(head_text: str | None, elements: list[etree._Element], node: Node)
         elif tag == "NP":
             flush()
             _point(child, node)
-        elif tag in _BLOCKS and _has_structure(child):
+        elif tag in _BLOCKS and _has_structure(child) and not _quotes(child):
             flush()
             _content(child, node)
         elif tag in _BLOCKS:
             flush()
             text = inline(child)
             if text:
-                if tag == "QUOT.S" or child.find(".//QUOT.S") is not None:
+                if _quotes(child):
                     node.quoted.add(len(node.parts))
                 node.parts.append(text)
         else:

@@ -50,7 +50,7 @@ def int_to_roman(n: int) -> str:
 
 def _reorder(text: str) -> str:
     """``point (a) of Article 53(1)`` -> ``Article 53(1) point (a)``."""
-    parts = re.split(r"\s+of\s+(?=(?:art|annex|chapter|recital|para|paragraph|section)\b)", text, flags=re.I)
+    parts = re.split(r"\s+of\s+(?=(?:art\.?|articles?|annex|chapter|recital|para\.?|paragraph|section)\b)", text, flags=re.I)
     return " ".join(reversed(parts)) if len(parts) > 1 else text
 
 

@@ -40,7 +40,7 @@ class OxigraphStore:
     def __init__(self, files: list[Path] | None = None) -> None:
         self.store = ox.Store()
         for f in files if files is not None else default_files():
-            self.store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
+            self.store.load(path=str(f), format=ox.RdfFormat.TURTLE)
 
     def query(self, sparql: str) -> Result:
         try:

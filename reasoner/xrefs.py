@@ -104,12 +104,13 @@ class Resolver:
         return idx.ancestors(source)
 
     def resolve(self, target: Target, source: str, context: list[Target] | None = None) -> list[str]:
+        error: UnknownProvision | None = None
         try:
             nodes = self._resolve(target, source)
-        except UnknownProvision:
+        except UnknownProvision as err:
             if not context:
                 raise
-            nodes = []
+            nodes, error = [], err
         if context and (len(nodes) != 1 or target.range_end is not None and not nodes):
             # "Section A, points 1 to 10, of Annex VIII, with the exception of points 6, 8 and 9":
             # a phrase that does not resolve on its own is read beside the previous one
@@ -117,7 +118,7 @@ class Resolver:
             if near:
                 nodes = near
         if not nodes:
-            raise UnknownProvision(f"no provision fits {target.describe()} from {self.index[source].notation}")
+            raise error or UnknownProvision(f"no provision fits {target.describe()} from {self.index[source].notation}")
         if len(nodes) > 1 and target.range_end is None:
             names = ", ".join(self.index[n].notation for n in nodes)
             raise UnknownProvision(f"{target.describe()} fits several provisions: {names}")
