@@ -25,9 +25,13 @@ def _provision_text(info: dict[str, Any]) -> str:
         lines.append("Contains: " + ", ".join(info["children"]))
     lines.append("")
     lines.append(f"Refers to ({len(info['references'])}):")
-    lines += [f"  {r['target']:<32} from {r['from']}: “{r['text']}”" for r in info["references"]] or ["  none"]
+    lines += [f"  {r['target']:<32} from {r['from']}: “{r['text']}”" for r in info["references"]] or [
+        "  none"
+    ]
     lines.append(f"Referred to by ({len(info['referenced_by'])}):")
-    lines += [f"  {r['from']:<32} → {r['target']}: “{r['text']}”" for r in info["referenced_by"]] or ["  none"]
+    lines += [f"  {r['from']:<32} → {r['target']}: “{r['text']}”" for r in info["referenced_by"]] or [
+        "  none"
+    ]
     return "\n".join(lines)
 
 
@@ -71,17 +75,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = write(result, Path(args.output) if args.output else None)
     internal = sum(len(r.targets) for r in result.references)
     external = sum(len(r.external) for r in result.references)
-    print(f"built {out.name}: {len(result.graph)} triples, {len(result.index.provisions)} provisions, "
-          f"{len(result.references)} references ({internal} internal edges, {external} external) "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"built {out.name}: {len(result.graph)} triples, {len(result.index.provisions)} provisions, "
+        f"{len(result.references)} references ({internal} internal edges, {external} external) "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     for ref in result.unresolved:
-        print(f"unresolved: {result.index[ref.source].notation}: “{ref.text}”: {ref.problem}", file=sys.stderr)
+        print(
+            f"unresolved: {result.index[ref.source].notation}: “{ref.text}”: {ref.problem}", file=sys.stderr
+        )
     return 1 if result.unresolved and args.strict else 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="aiact", description="The EU AI Act (Regulation (EU) 2024/1689) as a "
-                                "knowledge graph: provisions, cross-references, SPARQL.")
+    p = argparse.ArgumentParser(
+        prog="aiact",
+        description="The EU AI Act (Regulation (EU) 2024/1689) as a "
+        "knowledge graph: provisions, cross-references, SPARQL.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     prov = sub.add_parser("provision", help="show a provision: text, hierarchy, references in and out")
     prov.add_argument("citation", help='e.g. "Art. 53(2)", "Annex XI, Section 1(2)(d)", "Recital 109"')

@@ -20,7 +20,9 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
-_INDEX_QUERY = PREFIXES + """
+_INDEX_QUERY = (
+    PREFIXES
+    + """
 SELECT ?p ?kind ?number ?notation ?parent ?title WHERE {
   ?p a eli:LegalResourceSubdivision ; a ?type ; eli:number ?number ; skos:notation ?notation ;
      eli:is_part_of ?parent ; aikg:order ?order .
@@ -29,6 +31,7 @@ SELECT ?p ?kind ?number ?notation ?parent ?title WHERE {
   OPTIONAL { ?p eli:title ?title }
 } ORDER BY ?parent ?kind ?order
 """
+)
 
 
 class Act:
@@ -53,12 +56,15 @@ class Act:
 
     def citation(self, iri: str) -> dict[str, Any]:
         """The CONTRACT §1 citation object of a provision."""
-        rows = self.store.query(PREFIXES + f"""
+        rows = self.store.query(
+            PREFIXES
+            + f"""
             SELECT ?notation ?title ?url ?text WHERE {{
               <{iri}> skos:notation ?notation .
               OPTIONAL {{ <{iri}> eli:title ?title }} OPTIONAL {{ <{iri}> aikg:eurLex ?url }}
               OPTIONAL {{ <{iri}> aikg:text ?text }}
-            }}""").rows
+            }}"""
+        ).rows
         if not rows:
             raise KeyError(iri)
         row = rows[0]
@@ -81,24 +87,25 @@ class Act:
     def references(self, iri: str, incoming: bool = False) -> list[dict[str, str]]:
         """References made by the provision and its sub-provisions (or, ``incoming``, made to them)."""
         inner = "?target" if incoming else "?source"
-        rows = self.store.query(PREFIXES + f"""
+        rows = self.store.query(
+            PREFIXES
+            + f"""
             SELECT ?ref ?source ?target ?span ?offset WHERE {{
               {inner} eli:is_part_of* <{iri}> .
               ?ref a aikg:CrossReference ; aikg:source ?source ; aikg:target ?target ; aikg:span ?span ;
                    aikg:offset ?offset .
-            }}""").rows
-        out = []
+            }}"""
+        ).rows
+        found = []
         for row in rows:
-            out.append({
+            source = term_text(row["source"])
+            entry = {
                 "target": self._notation(term_text(row["target"])),
-                "from": self._notation(term_text(row["source"])),
+                "from": self.index[source].notation,
                 "text": term_text(row["span"]),
-                "_order": (self._order_key(term_text(row["source"])), int(term_text(row["offset"]))),
-            })  # fmt: skip
-        out.sort(key=lambda r: (r["_order"], r["target"]))  # type: ignore[arg-type,return-value]
-        for r in out:
-            del r["_order"]
-        return out
+            }
+            found.append(((self._order_key(source), int(term_text(row["offset"])), entry["target"]), entry))
+        return [entry for _, entry in sorted(found, key=lambda item: item[0])]
 
     def _notation(self, iri: str) -> str:
         if iri in self.index:
@@ -127,8 +134,11 @@ class Act:
         info = self.citation(iri)
         parent = p.parent
         info["type"] = p.kind
-        info["parent"] = self.index[parent].notation if parent in self.index else (
-            "Regulation (EU) 2024/1689" if parent else None)
+        info["parent"] = (
+            self.index[parent].notation
+            if parent is not None and parent in self.index
+            else "Regulation (EU) 2024/1689"
+        )
         info["children"] = [self.index[c].notation for c in self.index.children.get(iri, [])]
         info["references"] = self.references(iri)
         info["referenced_by"] = self.references(iri, incoming=True)

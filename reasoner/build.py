@@ -38,16 +38,32 @@ def _act(g: Graph) -> None:
     g.add((ACT, RDF.type, ELI.LegalResource))
     g.add((ACT, RDF.type, AIKG.Act))
     g.add((ACT, SKOS.notation, Literal("Regulation (EU) 2024/1689")))
-    g.add((ACT, ELI.title, Literal(
-        "Regulation (EU) 2024/1689 of the European Parliament and of the Council of 13 June 2024 laying down "
-        "harmonised rules on artificial intelligence (Artificial Intelligence Act)", lang="en")))
+    g.add(
+        (
+            ACT,
+            ELI.title,
+            Literal(
+                "Regulation (EU) 2024/1689 of the European Parliament and of the Council of 13 June 2024 "
+                "laying down harmonised rules on artificial intelligence (Artificial Intelligence Act)",
+                lang="en",
+            ),
+        )
+    )
     g.add((ACT, ELI.id_local, Literal("32024R1689")))
     g.add((ACT, ELI.date_document, Literal("2024-06-13", datatype=XSD.date)))
     g.add((ACT, ELI.date_publication, Literal("2024-07-12", datatype=XSD.date)))
     g.add((ACT, AIKG.eurLex, URIRef(EURLEX)))
-    g.add((ACT, AIKG.textVersion, Literal(
-        "Original text as published in OJ L, 2024/1689, 12.7.2024; amendments (Regulation (EU) 2026/1744) "
-        "not included", lang="en")))
+    g.add(
+        (
+            ACT,
+            AIKG.textVersion,
+            Literal(
+                "Original text as published in OJ L, 2024/1689, 12.7.2024; "
+                "amendments (Regulation (EU) 2026/1744) not included",
+                lang="en",
+            ),
+        )
+    )
 
 
 def _provision(g: Graph, p: Placed) -> None:

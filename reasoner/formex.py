@@ -87,8 +87,10 @@ def _norm(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def inline(el: etree._Element) -> str:
+def inline(el: etree._Element | None) -> str:
     """Text of an element as read: quotation marks rendered, footnotes and page marks left out."""
+    if el is None:
+        return ""
     out: list[str] = [el.text or ""]
     for child in el:
         if not isinstance(child.tag, str):  # processing instruction (<?PAGE?>) or comment
@@ -218,8 +220,9 @@ def _division(el: etree._Element, parent: Node) -> None:
     number = m.group(2)
     sti = el.find("TITLE/STI")
     anchor = f"cpt_{number}" if kind == "Chapter" else f"{parent.anchor}.sct_{number}"
-    node = parent.add(Node(kind, number, label=ti, title=inline(sti) if sti is not None else None,
-                           anchor=anchor))
+    node = parent.add(
+        Node(kind, number, label=ti, title=inline(sti) if sti is not None else None, anchor=anchor)
+    )
     for child in el:
         if child.tag == "DIVISION":
             _division(child, node)
@@ -275,18 +278,17 @@ def _annex_group(el: etree._Element, parent: Node) -> None:
             raise ValueError(f"unexpected annex group title {inline(ti)!r}")
         sti = title.find("STI")
         heading = inline(sti) if sti is not None else m.group(2)
-        node = parent.add(Node("AnnexSection", m.group(1), label=f"Section {m.group(1)}",
-                               title=heading or None))
+        node = parent.add(
+            Node("AnnexSection", m.group(1), label=f"Section {m.group(1)}", title=heading or None)
+        )
     _annex_content(rest, node)
 
 
 def parse_annex(root: etree._Element, number: str) -> Node:
     tis = root.findall("TITLE/TI/P")
     sti = root.find("TITLE/STI")
-    if sti is not None:
-        title = inline(sti)
-    else:  # Annex X prints its heading inside TI
-        title = " ".join(inline(p) for p in tis[1:])
+    # Annex X prints its heading inside TI
+    title = inline(sti) if sti is not None else " ".join(inline(p) for p in tis[1:])
     annex = Node("Annex", number, label=f"ANNEX {number}", title=title, anchor=f"anx_{number}")
     contents = root.find("CONTENTS")
     if contents is None:

@@ -165,7 +165,7 @@ class _Parser:
         return out
 
     def _shared_outer(self, got: _Parsed, previous: list[Target]) -> list[Target]:
-        """"Article 4(2) and Article 10 of Directive (EU) 2016/680", "Points 4.3., 4.4. and the fifth
+        """ "Article 4(2) and Article 10 of Directive (EU) 2016/680", "Points 4.3., 4.4. and the fifth
         paragraph of point 4.6 of Annex VII": a trailing "of ..." can govern the coordinated phrase
         before it."""
         k = got.end + 1 if self.punct(got.end, ",") else got.end
@@ -189,8 +189,10 @@ class _Parser:
         targets, j = got
         unit = self.unit_at(i)
         # "Article 114 TFEU", "Article 47 of the Charter": Treaty articles, not references we keep
-        if self.word(j, "tfeu", "teu") or (self.word(j, "of") and self.word(j + 1, "protocol")) or (
-            self.word(j, "of") and self.word(j + 1, "the") and self._capitalised(j + 2)
+        if (
+            self.word(j, "tfeu", "teu")
+            or (self.word(j, "of") and self.word(j + 1, "protocol"))
+            or (self.word(j, "of") and self.word(j + 1, "the") and self._capitalised(j + 2))
         ):
             return _Parsed([], j + 1)
         if self.word(j - 1, "thereof") and previous and all(t.base == "context" for t in targets):
@@ -215,8 +217,13 @@ class _Parser:
 
     def _capitalised(self, i: int) -> bool:
         tok = self.tok(i)
-        return (tok is not None and tok.kind == "word" and tok.value[:1].isupper()
-                and tok.low not in ORDINALS and tok.low not in _UNITS)
+        return (
+            tok is not None
+            and tok.kind == "word"
+            and tok.value[:1].isupper()
+            and tok.low not in ORDINALS
+            and tok.low not in _UNITS
+        )
 
     def head(self, i: int, composing: bool = False) -> tuple[list[Target], int] | None:
         """One unit: an act, "this Article", "the first subparagraph", "Articles 53 and 55"."""
@@ -241,14 +248,14 @@ class _Parser:
                     return [self.last_top[unit]], i + 2
                 return None
             unit = _UNITS.get(nxt)
-            if unit is None or nxt.endswith("s") and nxt not in ("this",):
+            if unit is None or (nxt.endswith("s") and nxt not in ("this",)):
                 return None
             return [Target(f"this:{unit}")], i + 2
         if tok.low == "the" and composing:
-            nxt = self.tok(i + 3)
-            if self.word(i + 1, "annex") and self.word(i + 2, "to") and nxt is not None and nxt.act:
-                self.last_ext[nxt.act.type] = nxt.act
-                return [Target("top", (Step("Annex", ""),), nxt.act)], i + 4
+            cited = self.tok(i + 3)
+            if self.word(i + 1, "annex") and self.word(i + 2, "to") and cited is not None and cited.act:
+                self.last_ext[cited.act.type] = cited.act
+                return [Target("top", (Step("Annex", ""),), cited.act)], i + 4
             return self.head(i + 1, composing)
         if tok.low in ORDINALS or tok.low in _RELATIVE_ORDINALS:
             return self.ordinal_unit(i)
@@ -258,7 +265,7 @@ class _Parser:
         return self.unit(unit, i + 1)
 
     def ordinal_unit(self, i: int) -> tuple[list[Target], int] | None:
-        """"first subparagraph", "first and second subparagraphs", "third paragraph"."""
+        """ "first subparagraph", "first and second subparagraphs", "third paragraph"."""
         ordinals: list[int] = []
         j = i
         while True:
@@ -356,8 +363,9 @@ class _Parser:
             if "." in tok.value and self.punct(j, ".") and self.tok(j + 1) is not None:
                 j += 1  # "Points 4.3., 4.4."
         while self.tok(j) is not None and self.t[j].kind == "paren":
-            steps.append(Step(None if steps else ("paragraph" if unit == "paragraph" else "point"),
-                              self.t[j].value))
+            steps.append(
+                Step(None if steps else ("paragraph" if unit == "paragraph" else "point"), self.t[j].value)
+            )
             j += 1
         if not steps:
             return None
@@ -367,7 +375,10 @@ class _Parser:
             digits = steps[0].value[:1].isdigit()
             cut = None
             for n, prev in enumerate(previous.steps):
-                if prev.hint not in ("Article", "Recital", "subparagraph") and prev.value[:1].isdigit() == digits:
+                if (
+                    prev.hint not in ("Article", "Recital", "subparagraph")
+                    and prev.value[:1].isdigit() == digits
+                ):
                     cut = n
             if cut is not None:
                 keep = previous.steps[:cut]
@@ -378,7 +389,7 @@ class _Parser:
         return Target(base, tuple(steps)), j
 
     def modifiers(self, item: Target, i: int) -> tuple[list[Target], int]:
-        """", first subparagraph", ", point (a)", ", Section 1", ", in particular points 2(d)"."""
+        """ ", first subparagraph", ", point (a)", ", Section 1", ", in particular points 2(d)"."""
         j = i
         k = j + 1 if self.punct(j, ",") else j
         if self.word(k, "in") and self.word(k + 1, "particular"):
@@ -416,7 +427,7 @@ class _Parser:
 
 
 def _without_repeat(outer: Target, inner: Target) -> Target:
-    """"paragraph 1, point (h), ... point (h)(iii) thereof": the repeated point is not nested twice."""
+    """ "paragraph 1, point (h), ... point (h)(iii) thereof": the repeated point is not nested twice."""
     if outer.steps and inner.steps and outer.steps[-1].value == inner.steps[0].value:
         return Target(outer.base, outer.steps[:-1], outer.ext)
     return outer

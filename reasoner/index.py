@@ -21,8 +21,14 @@ HINTS = {
 }
 
 
-_PLURAL = {"Paragraph": "paragraphs", "Point": "points", "Subparagraph": "subparagraphs",
-           "Section": "sections", "AnnexSection": "sections", "Article": "articles"}
+_PLURAL = {
+    "Paragraph": "paragraphs",
+    "Point": "points",
+    "Subparagraph": "subparagraphs",
+    "Section": "sections",
+    "AnnexSection": "sections",
+    "Article": "articles",
+}
 
 
 class UnknownProvision(LookupError):

@@ -50,7 +50,11 @@ def int_to_roman(n: int) -> str:
 
 def _reorder(text: str) -> str:
     """``point (a) of Article 53(1)`` -> ``Article 53(1) point (a)``."""
-    parts = re.split(r"\s+of\s+(?=(?:art\.?|articles?|annex|chapter|recital|para\.?|paragraph|section)\b)", text, flags=re.I)
+    parts = re.split(
+        r"\s+of\s+(?=(?:art\.?|articles?|annex|chapter|recital|para\.?|paragraph|section)\b)",
+        text,
+        flags=re.I,
+    )
     return " ".join(reversed(parts)) if len(parts) > 1 else text
 
 
@@ -88,7 +92,9 @@ def tokens(text: str) -> list[Step]:
         if w in _FILLER:
             continue
         if not steps:
-            raise UnknownProvision(f"cannot read {text!r}: a citation starts with Art., Annex, Recital or Chapter")
+            raise UnknownProvision(
+                f"cannot read {text!r}: a citation starts with Art., Annex, Recital or Chapter"
+            )
         if steps[-1].hint in TOP_KINDS and steps[-1].value == "":
             steps[-1] = Step(steps[-1].hint, _top_number(steps[-1].hint, word.rstrip(".")))
             continue

@@ -31,8 +31,12 @@ def _iri(node: Node) -> str:
     segment = f"{SEGMENT[node.kind]}_{node.number}"
     if node.kind in ("Article", "Recital", "Annex", "Chapter") or parent is None:
         return str(ID[segment])
-    if node.kind == "Point" and parent.kind == "Subparagraph" and parent.parent is not None \
-            and not _names_points(parent):
+    if (
+        node.kind == "Point"
+        and parent.kind == "Subparagraph"
+        and parent.parent is not None
+        and not _names_points(parent)
+    ):
         # points keep the paragraph's path: the subparagraph is structure, not part of their name
         return f"{_iri(parent.parent)}/{segment}"
     return f"{_iri(parent)}/{segment}"

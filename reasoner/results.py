@@ -17,10 +17,11 @@ def to_json(result: Result) -> str:
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     if result.kind == "graph":
-        return ox.serialize(result.triples, format=ox.RdfFormat.JSON_LD).decode()  # type: ignore[no-any-return]
+        return _rdf(result, ox.RdfFormat.JSON_LD)
     bindings = [{k: term_json(v) for k, v in row.items()} for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=1)
+    return json.dumps(
+        {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1
+    )
 
 
 def to_csv(result: Result) -> str:
@@ -44,14 +45,21 @@ def to_table(result: Result, width: int = 60) -> str:
     if result.kind == "ask":
         return "yes" if result.boolean else "no"
     if result.kind == "graph":
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode()  # type: ignore[no-any-return]
+        return _rdf(result, ox.RdfFormat.TURTLE)
     cells = [[_clip(term_text(row.get(v)), width) for v in result.variables] for row in result.rows]
     widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(result.variables)]
-    lines = [" | ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)),
-             "-+-".join("-" * w for w in widths)]
+    lines = [
+        " | ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)),
+        "-+-".join("-" * w for w in widths),
+    ]
     lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines)
+
+
+def _rdf(result: Result, fmt: ox.RdfFormat) -> str:
+    data = ox.serialize(result.triples, format=fmt)
+    return data.decode() if data is not None else ""
 
 
 def _clip(text: str, width: int) -> str:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from reasoner import paths
 
+
 class QueryError(ValueError):
     """The query could not be parsed or run; the message says why."""
 

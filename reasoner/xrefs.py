@@ -111,14 +111,16 @@ class Resolver:
             if not context:
                 raise
             nodes, error = [], err
-        if context and (len(nodes) != 1 or target.range_end is not None and not nodes):
+        if context and (len(nodes) != 1 or (target.range_end is not None and not nodes)):
             # "Section A, points 1 to 10, of Annex VIII, with the exception of points 6, 8 and 9":
             # a phrase that does not resolve on its own is read beside the previous one
             near = self._beside(target, source, context)
             if near:
                 nodes = near
         if not nodes:
-            raise error or UnknownProvision(f"no provision fits {target.describe()} from {self.index[source].notation}")
+            raise error or UnknownProvision(
+                f"no provision fits {target.describe()} from {self.index[source].notation}"
+            )
         if len(nodes) > 1 and target.range_end is None:
             names = ", ".join(self.index[n].notation for n in nodes)
             raise UnknownProvision(f"{target.describe()} fits several provisions: {names}")
@@ -180,7 +182,7 @@ class Resolver:
         return self._range(nodes[0], end[0])
 
     def _paragraph_of_point(self, target: Target, source: str) -> list[str]:
-        """"the fifth paragraph of point 4.6 of Annex VII": points have no paragraph nodes, so the
+        """ "the fifth paragraph of point 4.6 of Annex VII": points have no paragraph nodes, so the
         finest provision the graph has is the point."""
         if not target.steps or target.steps[-1].hint not in ("paragraph", "subparagraph"):
             return []
@@ -210,8 +212,9 @@ class Resolver:
         raise UnknownProvision(f"range from {a.notation} to {b.notation} crosses provisions")
 
 
-def _phrase_reference(phrase: Phrase, source: str, offset: int, resolver: Resolver,
-                      amended: ExtAct | None) -> Reference:
+def _phrase_reference(
+    phrase: Phrase, source: str, offset: int, resolver: Resolver, amended: ExtAct | None
+) -> Reference:
     ref = Reference(source=source, text=phrase.text, start=offset + phrase.start)
     problems = []
     for target in phrase.targets:
@@ -232,8 +235,9 @@ def _phrase_reference(phrase: Phrase, source: str, offset: int, resolver: Resolv
     return ref
 
 
-def extract(text: str, source: str, resolver: Resolver, offset: int = 0,
-            amended: ExtAct | None = None) -> list[Reference]:
+def extract(
+    text: str, source: str, resolver: Resolver, offset: int = 0, amended: ExtAct | None = None
+) -> list[Reference]:
     """The references made by one piece of a provision's own text."""
     tokens: list[Token] = lex(text)
     return [_phrase_reference(p, source, offset, resolver, amended) for p in parse_phrases(text, tokens)]

@@ -26,8 +26,17 @@ def test_provision_json_has_the_contract_keys() -> None:
     out = run("provision", "Art. 53(1)", "--format", "json")
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
-    assert {"notation", "iri", "title", "text", "url", "parent", "children", "references",
-            "referenced_by"} <= set(info)
+    assert {
+        "notation",
+        "iri",
+        "title",
+        "text",
+        "url",
+        "parent",
+        "children",
+        "references",
+        "referenced_by",
+    } <= set(info)
     assert info["notation"] == "Art. 53(1)"
     assert info["title"] == "Obligations for providers of general-purpose AI models"
     assert info["url"].endswith("#053.001")
@@ -36,8 +45,11 @@ def test_provision_json_has_the_contract_keys() -> None:
     # references of the paragraph and its points, each with the node that makes it
     assert {"target": "Annex XI", "from": "Art. 53(1)(a)", "text": "Annex XI"} in info["references"]
     assert {"target": "Annex XII", "from": "Art. 53(1)(b)(ii)", "text": "Annex XII"} in info["references"]
-    assert {"target": "Art. 53(1)(a)", "from": "Art. 53(2)",
-            "text": "paragraph 1, points (a) and (b)"} in info["referenced_by"]
+    assert {
+        "target": "Art. 53(1)(a)",
+        "from": "Art. 53(2)",
+        "text": "paragraph 1, points (a) and (b)",
+    } in info["referenced_by"]
     assert any(r["from"].startswith("Annex XI") for r in info["referenced_by"])
 
 
@@ -56,16 +68,24 @@ def test_unknown_provision_exits_2_with_a_message() -> None:
     assert "Traceback" not in out.stderr
 
 
-QUERY = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-         "SELECT ?n WHERE { ?p skos:notation ?n FILTER(STRSTARTS(?n, 'Art. 53(1)(')) } ORDER BY ?n")
+QUERY = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "SELECT ?n WHERE { ?p skos:notation ?n FILTER(STRSTARTS(?n, 'Art. 53(1)(')) } ORDER BY ?n"
+)
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_query_formats(fmt: str) -> None:
     out = run("query", QUERY, "--format", fmt)
     assert out.returncode == 0, out.stderr
-    expected = ["Art. 53(1)(a)", "Art. 53(1)(b)", "Art. 53(1)(b)(i)", "Art. 53(1)(b)(ii)", "Art. 53(1)(c)",
-                "Art. 53(1)(d)"]
+    expected = [
+        "Art. 53(1)(a)",
+        "Art. 53(1)(b)",
+        "Art. 53(1)(b)(i)",
+        "Art. 53(1)(b)(ii)",
+        "Art. 53(1)(c)",
+        "Art. 53(1)(d)",
+    ]
     if fmt == "json":
         rows = json.loads(out.stdout)["results"]["bindings"]
         assert [r["n"]["value"] for r in rows] == expected
@@ -96,6 +116,10 @@ def test_build_regenerates_the_committed_graph(tmp_path: Path) -> None:
 
 
 def test_module_entry_point() -> None:
-    out = subprocess.run([sys.executable, "-m", "api.cli", "provision", "Recital 109", "--format", "json"],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "api.cli", "provision", "Recital 109", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert json.loads(out.stdout)["notation"] == "Recital 109"

@@ -38,9 +38,13 @@ def test_counts_measured_from_the_xml(by_type: Counter[str]) -> None:
     not_quoted = "[not(ancestor::QUOT.S)]"
     numbered = len(act.xpath(f"//PARAG{not_quoted}"))
     # articles written as several plain alineas (Art. 85, 113) have unnumbered paragraphs
-    unnumbered = sum(len(a.findall("ALINEA")) for a in act.xpath("//ARTICLE[not(PARAG)]") if len(a.findall("ALINEA")) > 1)
+    unnumbered = sum(
+        len(a.findall("ALINEA")) for a in act.xpath("//ARTICLE[not(PARAG)]") if len(a.findall("ALINEA")) > 1
+    )
     assert by_type["Paragraph"] == numbered + unnumbered == 500 + 5
-    subparagraphs = sum(len(p.findall("ALINEA")) for p in act.xpath(f"//PARAG{not_quoted}") if len(p.findall("ALINEA")) > 1)
+    subparagraphs = sum(
+        len(p.findall("ALINEA")) for p in act.xpath(f"//PARAG{not_quoted}") if len(p.findall("ALINEA")) > 1
+    )
     assert by_type["Subparagraph"] == subparagraphs
     points = len(act.xpath(f"//ENACTING.TERMS//NP{not_quoted}")) + sum(len(a.xpath("//NP")) for a in annexes)
     assert by_type["Point"] == points

@@ -83,5 +83,5 @@ def test_unknown_provisions_are_errors_that_name_them(act: Act, text: str, messa
 
 
 def test_an_ambiguous_citation_is_an_error_not_a_guess(act: Act) -> None:
-    with pytest.raises(AmbiguousProvision, match="first subparagraph, point \\(a\\).*second subparagraph"):
+    with pytest.raises(AmbiguousProvision, match=r"first subparagraph, point \(a\).*second subparagraph"):
         parse("Art. 43(1)(a)", act.index)

@@ -24,8 +24,9 @@ def test_reference_forms(act: Act, case: dict[str, object]) -> None:
     got = {}
     for r in refs:
         assert r.problem is None, r.problem
-        got[r.text] = [act.index[t].notation for t in r.targets] + ["ext:" + (e.notation or e.act_notation)
-                                                                   for e in r.external]
+        got[r.text] = [act.index[t].notation for t in r.targets] + [
+            "ext:" + (e.notation or e.act_notation) for e in r.external
+        ]
     assert got == case["expect"]
 
 
@@ -45,5 +46,9 @@ def test_an_unresolvable_reference_is_reported_not_dropped(act: Act) -> None:
 
 def test_amending_articles_cite_the_amended_act(act: Act) -> None:
     refs = act.references(act.resolve("Art. 108"))
-    assert {"target": "Art. 17 of Regulation (EU) 2018/1139", "from": "Art. 108(1)", "text": "Article 17"} in refs
+    assert {
+        "target": "Art. 17 of Regulation (EU) 2018/1139",
+        "from": "Art. 108(1)",
+        "text": "Article 17",
+    } in refs
     assert not [r for r in refs if r["target"] == "Art. 17"]
