@@ -23,3 +23,16 @@ def store() -> OxigraphStore:
 @pytest.fixture(scope="session")
 def act(store: OxigraphStore) -> Act:
     return Act(store)
+
+
+# The whole suite collects at least this many cases; a suite that silently shrinks fails here.
+MIN_CASES = 91
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    config = session.config
+    whole_suite = not config.option.keyword and not config.option.markexpr and [
+        str(a).rstrip("/") for a in config.args
+    ] == [str(t) for t in config.getini("testpaths")]
+    if whole_suite and len(session.items) < MIN_CASES:
+        raise pytest.UsageError(f"collected {len(session.items)} test cases, fewer than {MIN_CASES}")
