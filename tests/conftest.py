@@ -31,8 +31,10 @@ MIN_CASES = 91
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
-    whole_suite = not config.option.keyword and not config.option.markexpr and [
-        str(a).rstrip("/") for a in config.args
-    ] == [str(t) for t in config.getini("testpaths")]
+    whole_suite = (
+        not config.option.keyword
+        and not config.option.markexpr
+        and [str(a).rstrip("/") for a in config.args] == [str(t) for t in config.getini("testpaths")]
+    )
     if whole_suite and len(session.items) < MIN_CASES:
         raise pytest.UsageError(f"collected {len(session.items)} test cases, fewer than {MIN_CASES}")
