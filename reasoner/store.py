@@ -48,6 +48,8 @@ class OxigraphStore:
             raw = self.store.query(sparql)
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from err
+        except (OSError, ValueError) as err:
+            raise QueryError(f"the query failed: {err}") from err
         if isinstance(raw, ox.QuerySolutions):
             names = [v.value for v in raw.variables]
             rows = [{n: row[n] for n in names if row[n] is not None} for row in raw]
