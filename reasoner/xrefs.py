@@ -13,7 +13,6 @@ amends) and the Treaties and the Charter (``Article 114 TFEU``), which are not U
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from reasoner.grammar import ExtAct, Phrase, Target, Token, lex, parse_phrases
@@ -269,6 +268,3 @@ def extract_all(placed: list[Placed], index: Index) -> tuple[list[Reference], li
     unresolved = [r for r in found if r.problem is not None]
     return resolved, unresolved
 
-
-def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
