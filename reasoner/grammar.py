@@ -248,7 +248,7 @@ class _Parser:
                     return [self.last_top[unit]], i + 2
                 return None
             unit = _UNITS.get(nxt)
-            if unit is None or (nxt.endswith("s") and nxt not in ("this",)):
+            if unit is None:
                 return None
             return [Target(f"this:{unit}")], i + 2
         if tok.low == "the" and composing:

@@ -267,4 +267,3 @@ def extract_all(placed: list[Placed], index: Index) -> tuple[list[Reference], li
     resolved = [r for r in found if r.problem is None and (r.targets or r.external)]
     unresolved = [r for r in found if r.problem is not None]
     return resolved, unresolved
-
