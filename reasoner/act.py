@@ -23,15 +23,33 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 _INDEX_QUERY = (
     PREFIXES
     + """
-SELECT ?p ?kind ?number ?notation ?parent ?title WHERE {
+SELECT ?p ?kind ?number ?notation ?parent ?title ?order WHERE {
   ?p a eli:LegalResourceSubdivision ; a ?type ; eli:number ?number ; skos:notation ?notation ;
      eli:is_part_of ?parent ; aikg:order ?order .
   FILTER(STRSTARTS(STR(?type), STR(aikg:)))
   BIND(STRAFTER(STR(?type), "#") AS ?kind)
   OPTIONAL { ?p eli:title ?title }
-} ORDER BY ?parent ?kind ?order
+} ORDER BY ?parent ?order
 """
 )
+
+
+_RANK = {
+    kind: n
+    for n, kind in enumerate(
+        (
+            "Recital",
+            "Chapter",
+            "Section",
+            "Article",
+            "Paragraph",
+            "Subparagraph",
+            "Annex",
+            "AnnexSection",
+            "Point",
+        )
+    )
+}
 
 
 class Act:
@@ -42,6 +60,10 @@ class Act:
     def index(self) -> Index:
         index = Index(act=str(ACT))
         rows = self.store.query(_INDEX_QUERY).rows
+        # siblings in document order: recitals, then the enacting terms, then the annexes
+        rows.sort(
+            key=lambda r: (term_text(r["parent"]), _RANK[term_text(r["kind"])], int(term_text(r["order"])))
+        )
         for row in rows:
             index.add(Provision(
                 iri=term_text(row["p"]), kind=term_text(row["kind"]), number=term_text(row["number"]),
@@ -90,28 +112,23 @@ class Act:
         rows = self.store.query(
             PREFIXES
             + f"""
-            SELECT ?ref ?source ?target ?span ?offset WHERE {{
+            SELECT ?ref ?source ?target ?notation ?span ?offset WHERE {{
               {inner} eli:is_part_of* <{iri}> .
               ?ref a aikg:CrossReference ; aikg:source ?source ; aikg:target ?target ; aikg:span ?span ;
                    aikg:offset ?offset .
+              OPTIONAL {{ ?target skos:notation ?notation }}
             }}"""
         ).rows
         found = []
         for row in rows:
             source = term_text(row["source"])
             entry = {
-                "target": self._notation(term_text(row["target"])),
+                "target": term_text(row.get("notation")) or term_text(row["target"]),
                 "from": self.index[source].notation,
                 "text": term_text(row["span"]),
             }
             found.append(((self._order_key(source), int(term_text(row["offset"])), entry["target"]), entry))
         return [entry for _, entry in sorted(found, key=lambda item: item[0])]
-
-    def _notation(self, iri: str) -> str:
-        if iri in self.index:
-            return self.index[iri].notation
-        rows = self.store.query(PREFIXES + f"SELECT ?n WHERE {{ <{iri}> skos:notation ?n }}").rows
-        return term_text(rows[0]["n"]) if rows else iri
 
     @cached_property
     def _position(self) -> dict[str, int]:

@@ -123,3 +123,10 @@ def test_module_entry_point() -> None:
         check=False,
     )
     assert json.loads(out.stdout)["notation"] == "Recital 109"
+
+
+def test_referenced_by_follows_document_order() -> None:
+    info = json.loads(run("provision", "Annex XI", "--format", "json").stdout)
+    sources = [r["from"] for r in info["referenced_by"]]
+    # articles come before the annexes that cite them, as in the Act
+    assert sources.index("Art. 53(1)(a)") < sources.index("Annex XI, Section 1(2)")
