@@ -1,4 +1,4 @@
-"""The ``aiact`` command line: ``provision``, ``query``, ``build``.
+"""The ``aiact`` command line: ``provision``, ``query``, ``build``, ``validate``, ``classify``.
 
 Exit codes: 0 success, 2 bad input (unknown provision, unreadable query), 1 failure of the build.
 """
@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from api.validate_cmd import add_commands
 from reasoner.index import AmbiguousProvision, UnknownProvision
 from reasoner.results import FORMATS, render
 from reasoner.store import QueryError
@@ -107,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--output", help="where to write the Turtle (default: kg/provisions.ttl)")
     b.add_argument("--strict", action="store_true", help="fail when a reference does not resolve")
     b.set_defaults(func=cmd_build)
+    add_commands(sub)
     return p
 
 

@@ -1,0 +1,101 @@
+"""``aiact validate`` and ``aiact classify``: a model description in, a cited report out.
+
+Exit codes: 0 the description conforms, 1 it violates requirements, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from reasoner.description import DescriptionError, load, media_type_of
+
+FORMATS = ("text", "json", "ttl", "jsonld")
+
+
+def _date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise DescriptionError("--as-of", f"must be a date written YYYY-MM-DD, not {text!r}") from err
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as err:
+        raise DescriptionError("", f"cannot read {path}: {err.strerror}") from err
+    try:
+        return load(raw, media_type_of(path))
+    except UnicodeDecodeError as err:
+        raise DescriptionError("", f"{path} is not UTF-8 text") from err
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from reasoner.engine import Engine
+    from reasoner.report import report, shacl_report, text
+
+    code = 0
+    engine = None
+    for path in args.files:
+        try:
+            data = _read(path)
+            as_of = _date(args.as_of)
+        except DescriptionError as err:
+            print(f"aiact: {path}: {err}", file=sys.stderr)
+            code = 2
+            continue
+        engine = engine or Engine()
+        outcome = engine.assess(data, as_of)
+        rep = report(engine, outcome)
+        if args.format == "json":
+            print(json.dumps(rep, ensure_ascii=False, indent=2))
+        elif args.format in ("ttl", "jsonld"):
+            print(shacl_report(outcome, args.format))
+        else:
+            print(text(rep) + ("\n" if len(args.files) > 1 else ""))
+        if not rep["conforms"] and code == 0:
+            code = 1
+    return code
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from reasoner.engine import Engine
+    from reasoner.report import report
+
+    try:
+        data = _read(args.file)
+        as_of = _date(args.as_of)
+    except DescriptionError as err:
+        print(f"aiact: {args.file}: {err}", file=sys.stderr)
+        return 2
+    engine = Engine()
+    rep = report(engine, engine.assess(data, as_of))
+    out = {k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")}
+    if args.format == "json":
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for key, c in out["classification"].items():
+            value = {True: "yes", False: "no", None: "unknown"}[c["value"]]
+            cites = "; ".join(x["notation"] for x in c["citations"])
+            print(f"{key}: {value} — {c['because']} ({cites})")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    v = sub.add_parser("validate", help="classify a model description and check it against its obligations")
+    v.add_argument("files", nargs="+", metavar="FILE", help="description(s): .json, .yaml, .ttl, .jsonld, or - for stdin")
+    v.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
+    v.add_argument("--format", choices=FORMATS, default="text")
+    v.set_defaults(func=cmd_validate)
+    c = sub.add_parser("classify", help="classify a model description (GPAI, systemic risk, exemptions)")
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.set_defaults(func=cmd_classify)

@@ -1,0 +1,102 @@
+"""Classify a model description and validate it against the obligations (CONTRACT §2-3).
+
+The legal reasoning lives in the ontology: the rules (``ontology/rules/``) classify the model and
+decide which obligations are due; the SHACL shapes (``shapes/``) check the documentation of the due
+ones. This module loads both once and joins their results into the report (``reasoner.report``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+
+from reasoner import paths
+from reasoner.act import Act
+from reasoner.citations import Citations
+from reasoner.description import MODEL, to_rdf
+from reasoner.ids import AIKG
+from reasoner.rules import Classification, RuleEngine
+
+
+@dataclass(frozen=True)
+class ShapeInfo:
+    iri: str
+    severity: str
+    message: str
+    key: str
+    obligation: str
+    bases: tuple[str, ...]
+    guidance: tuple[str, ...]
+
+
+@dataclass
+class Outcome:
+    """What the engine concluded about one description."""
+
+    data: dict[str, Any]
+    as_of: dt.date
+    classification: Classification
+    results: Graph  # the W3C SHACL validation report
+    violations: list[tuple[ShapeInfo, str]]  # (shape, focus node)
+
+
+def load_shapes() -> Graph:
+    g = Graph()
+    for f in sorted(paths.SHAPES.glob("*.ttl")):
+        g.parse(f, format="turtle")
+    return g
+
+
+class Engine:
+    def __init__(self, act: Act | None = None) -> None:
+        self.act = act or Act()
+        self.rules = RuleEngine(self.act.store)  # type: ignore[arg-type]
+        self.shapes = load_shapes()
+        self.shape_info = self._shape_info()
+        self.citations = Citations(self.act)
+
+    def _shape_info(self) -> dict[str, ShapeInfo]:
+        g = self.shapes
+        out = {}
+        for s in g.subjects(RDF.type, SH.PropertyShape):
+            severity = str(g.value(s, SH.severity)).rsplit("#", 1)[1].lower()
+            out[str(s)] = ShapeInfo(
+                iri=str(s),
+                severity=severity,
+                message=str(g.value(s, SH.message)),
+                key=str(g.value(s, AIKG.jsonKey)),
+                obligation=str(g.value(s, AIKG.obligation)).rsplit("/", 1)[1],
+                bases=tuple(sorted(str(b) for b in g.objects(s, AIKG.legalBasis))),
+                guidance=tuple(sorted(str(b) for b in g.objects(s, AIKG.guidance))),
+            )
+        return out
+
+    def classify(self, data: dict[str, Any], as_of: dt.date) -> Classification:
+        rdf = to_rdf(data, as_of)
+        return self.rules.run(data, _quads(rdf), as_of)
+
+    def assess(self, data: dict[str, Any], as_of: dt.date) -> Outcome:
+        rdf = to_rdf(data, as_of)
+        classification = self.rules.run(data, _quads(rdf), as_of)
+        for state in classification.obligations:
+            if state.status == "due":
+                rdf.add((MODEL, RDF.type, URIRef(state.due_class)))
+        conforms, results, _ = shacl_validate(rdf, shacl_graph=self.shapes, inference="none",
+                                              allow_warnings=True, advanced=False)  # fmt: skip
+        found = []
+        for r in results.subjects(RDF.type, SH.ValidationResult):
+            shape = str(results.value(r, SH.sourceShape))
+            found.append((self.shape_info[shape], str(results.value(r, SH.focusNode))))
+        found.sort(key=lambda x: (x[0].obligation, x[0].iri))
+        return Outcome(data, as_of, classification, results, found)
+
+
+def _quads(g: Graph) -> list[ox.Quad]:
+    data = g.serialize(format="nt", encoding="utf-8")
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
