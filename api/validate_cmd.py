@@ -90,7 +90,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     v = sub.add_parser("validate", help="classify a model description and check it against its obligations")
-    v.add_argument("files", nargs="+", metavar="FILE", help="description(s): .json, .yaml, .ttl, .jsonld, or - for stdin")
+    v.add_argument(
+        "files", nargs="+", metavar="FILE", help="description(s): .json, .yaml, .ttl, .jsonld, or - for stdin"
+    )
     v.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
     v.add_argument("--format", choices=FORMATS, default="text")
     v.set_defaults(func=cmd_validate)

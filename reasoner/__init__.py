@@ -25,9 +25,9 @@ def _engine() -> Engine:
     return Engine()
 
 
-def _prepare(description: dict[str, Any] | str | bytes, media_type: str, as_of: str | dt.date | None) -> tuple[
-    dict[str, Any], dt.date
-]:
+def _prepare(
+    description: dict[str, Any] | str | bytes, media_type: str, as_of: str | dt.date | None
+) -> tuple[dict[str, Any], dt.date]:
     from reasoner.description import check, load
 
     data = check(description) if isinstance(description, dict) else load(description, media_type)
@@ -35,8 +35,11 @@ def _prepare(description: dict[str, Any] | str | bytes, media_type: str, as_of: 
     return data, day
 
 
-def validate(description: dict[str, Any] | str | bytes, as_of: str | dt.date | None = None,
-             media_type: str = "application/json") -> dict[str, Any]:
+def validate(
+    description: dict[str, Any] | str | bytes,
+    as_of: str | dt.date | None = None,
+    media_type: str = "application/json",
+) -> dict[str, Any]:
     """The CONTRACT §3 report of a description (a dict, or JSON/YAML/Turtle/JSON-LD text)."""
     from reasoner.report import report
 
@@ -45,8 +48,11 @@ def validate(description: dict[str, Any] | str | bytes, as_of: str | dt.date | N
     return report(engine, engine.assess(data, day))
 
 
-def classify(description: dict[str, Any] | str | bytes, as_of: str | dt.date | None = None,
-             media_type: str = "application/json") -> dict[str, Any]:
+def classify(
+    description: dict[str, Any] | str | bytes,
+    as_of: str | dt.date | None = None,
+    media_type: str = "application/json",
+) -> dict[str, Any]:
     """The classification part of the report."""
     rep = validate(description, as_of, media_type)
     return {k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")}

@@ -26,12 +26,15 @@ class Citations:
             text = out["text"] or ""
             out["text"] = text if len(text) <= ABRIDGE else text[: ABRIDGE - 1].rstrip() + "…"
             return out
-        rows = self.act.store.query(PREFIXES + f"""
+        rows = self.act.store.query(
+            PREFIXES
+            + f"""
             SELECT ?notation ?label ?binding ?url WHERE {{
               <{iri}> skos:notation ?notation ; <https://w3id.org/aiact-kg/ontology#binding> ?binding .
               OPTIONAL {{ <{iri}> rdfs:label ?label }}
               OPTIONAL {{ <{iri}> (rdfs:seeAlso?)/<https://w3id.org/aiact-kg/ontology#sourceUrl> ?url }}
-            }}""").rows
+            }}"""
+        ).rows
         if not rows:
             raise KeyError(f"{iri} is neither a provision of the Act nor a guidance section of the graph")
         row = rows[0]

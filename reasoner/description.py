@@ -28,6 +28,22 @@ _NESTED = ("provider", "base_model", "documentation")
 MODEL = URIRef("urn:aiact-kg:description")
 
 
+class Yaml12Loader(yaml.SafeLoader):
+    """YAML with the YAML 1.2 float syntax: PyYAML follows YAML 1.1, where ``8.4e23`` (no sign in the
+    exponent) is a string, which would turn every compute figure written the usual way into an error."""
+
+
+Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)$|^[-+]?[0-9][0-9_]*\.[0-9_]*$"),
+    list("-+0123456789."),
+)
+
+
+def yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=Yaml12Loader)  # a SafeLoader subclass
+
+
 class DescriptionError(ValueError):
     """The description cannot be read; ``field`` names where, the message says what is wrong."""
 
@@ -66,16 +82,20 @@ def load(text: str | bytes, media_type: str = "application/json") -> dict[str, A
         data = from_rdf(raw, kind)
     elif kind in ("application/yaml", "application/x-yaml", "text/yaml"):
         try:
-            data = yaml.safe_load(raw)
+            data = yaml_load(raw)
         except yaml.YAMLError as err:
             raise DescriptionError("", f"not valid YAML: {err}") from err
     elif kind == "application/json":
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as err:
-            raise DescriptionError("", f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from err
+            raise DescriptionError(
+                "", f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
+            ) from err
     else:
-        raise DescriptionError("", f"unsupported media type {media_type!r}: use JSON, YAML, Turtle or JSON-LD")
+        raise DescriptionError(
+            "", f"unsupported media type {media_type!r}: use JSON, YAML, Turtle or JSON-LD"
+        )
     return check(data)
 
 
@@ -120,7 +140,7 @@ def _check_value(key: str, value: object, known: dict[str, Field]) -> None:
     f = known[key]
     if key in ("input_modalities", "output_modalities"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise DescriptionError(key, "must be a list of modalities, e.g. [\"text\"]")
+            raise DescriptionError(key, 'must be a list of modalities, e.g. ["text"]')
         bad = [v for v in value if v not in MODALITIES]
         if bad:
             raise DescriptionError(key, f"unknown modality {bad[0]!r}; use {', '.join(MODALITIES)}")
@@ -130,19 +150,22 @@ def _check_value(key: str, value: object, known: dict[str, Field]) -> None:
     if f.type in ("double", "integer"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             unit = "FLOP" if key.endswith("flop") else "MWh" if key.endswith("mwh") else "a count"
-            raise DescriptionError(key, f"must be a number ({unit}), not {value!r}; write 1.2e24, without units")
+            raise DescriptionError(
+                key, f"must be a number ({unit}), not {value!r}; write 1.2e24, without units"
+            )
         if not math.isfinite(value) or value < 0:
             raise DescriptionError(key, f"must be a finite number not below zero, not {value!r}")
         if f.type == "integer" and int(value) != value:
             raise DescriptionError(key, f"must be a whole number, not {value!r}")
-    if f.type == "date":
-        if not isinstance(value, str | dt.date) or not _is_date(value):
-            raise DescriptionError(key, f"must be a date written YYYY-MM-DD, not {value!r}")
-    if f.type == "string" and not isinstance(value, str):
-        if not (f.documentation and isinstance(value, int | float | bool)):
-            raise DescriptionError(key, f"must be a string, not {value!r}")
+    if f.type == "date" and (not isinstance(value, str | dt.date) or not _is_date(value)):
+        raise DescriptionError(key, f"must be a date written YYYY-MM-DD, not {value!r}")
+    documented = f.documentation and isinstance(value, int | float | bool)
+    if f.type == "string" and not isinstance(value, str) and not documented:
+        raise DescriptionError(key, f"must be a string, not {value!r}")
     if key == "provider.country" and not re.fullmatch(r"[A-Z]{2}", str(value)):
-        raise DescriptionError(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {value!r}")
+        raise DescriptionError(
+            key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {value!r}"
+        )
 
 
 def _is_date(value: str | dt.date) -> bool:
@@ -193,7 +216,9 @@ def _literal(value: Any, f: Field) -> Literal:
 
 def from_rdf(text: str, media_type: str) -> dict[str, Any]:
     """A description written in the project's vocabulary (one aikg:AIModel) back to the dictionary."""
-    fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}[media_type]
+    fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}[
+        media_type
+    ]
     g = Graph()
     try:
         g.parse(data=text, format=fmt)

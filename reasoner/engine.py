@@ -87,7 +87,7 @@ class Engine:
         for state in classification.obligations:
             if state.status == "due":
                 rdf.add((MODEL, RDF.type, URIRef(state.due_class)))
-        conforms, results, _ = shacl_validate(rdf, shacl_graph=self.shapes, inference="none",
+        _, results, _ = shacl_validate(rdf, shacl_graph=self.shapes, inference="none",
                                               allow_warnings=True, advanced=False)  # fmt: skip
         found = []
         for r in results.subjects(RDF.type, SH.ValidationResult):

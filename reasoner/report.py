@@ -37,8 +37,11 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
         because = o.because
         if status == "due":
             status = "violated" if o.id in violated else "met"
-            because = "required information missing: see violations" if status == "violated" else \
-                "the documentation the obligation requires is given"
+            because = (
+                "required information missing: see violations"
+                if status == "violated"
+                else "the documentation the obligation requires is given"
+            )
         entry = {
             "id": o.id,
             "title": meta[0]["title"].value,
@@ -95,15 +98,15 @@ def shacl_report(outcome: Outcome, fmt: str) -> str:
     return g.serialize(format="json-ld" if fmt == "jsonld" else "turtle")
 
 
-def _value(v: object) -> str:
-    return {True: "yes", False: "no", None: "unknown"}.get(v, str(v))  # type: ignore[call-overload]
+def _value(v: bool | None) -> str:
+    return "unknown" if v is None else "yes" if v else "no"
 
 
 def text(rep: dict[str, Any]) -> str:
     """The report as a provider reads it."""
-    lines = [f"{rep['model']} — assessed as of {rep['as_of']}: "
-             + ("conforms" if rep["conforms"] else f"{sum(v['severity'] == 'violation' for v in rep['violations'])} "
-                "violation(s)"), ""]  # fmt: skip
+    count = sum(v["severity"] == "violation" for v in rep["violations"])
+    verdict = "conforms" if rep["conforms"] else f"{count} violation(s)"
+    lines = [f"{rep['model']} — assessed as of {rep['as_of']}: {verdict}", ""]
     lines.append("Classification")
     for key, c in rep["classification"].items():
         kind = "" if c["binding"] else " [guidance]"
@@ -112,7 +115,9 @@ def text(rep: dict[str, Any]) -> str:
         if c.get("missing"):
             lines.append(f"      missing: {', '.join(c['missing'])}")
     for i in rep["designation_indicators"]:
-        lines.append(f"  designation indicator: {i['because']} ({'; '.join(x['notation'] for x in i['citations'])})")
+        lines.append(
+            f"  designation indicator: {i['because']} ({'; '.join(x['notation'] for x in i['citations'])})"
+        )
     lines += ["", "Obligations"]
     for o in rep["obligations"]:
         due = f", due {o['due']}" if o.get("due") else ""

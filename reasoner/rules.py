@@ -100,13 +100,19 @@ class RuleEngine:
             v = row["v"]
             value = v.value
             if isinstance(v, ox.Literal) and v.datatype and v.datatype.value.endswith(("double", "integer")):
-                value = _number(float(v.value)) if "double" in v.datatype.value else f"{int(v.value):,}".replace(",", " ")
+                value = (
+                    _number(float(v.value))
+                    if "double" in v.datatype.value
+                    else f"{int(v.value):,}".replace(",", " ")
+                )
             out[f"{kind}:{name}"] = value
         return out
 
     @cached_property
     def licence_reasons(self) -> dict[str, str]:
-        rows = self.store.query(f"""SELECT ?id ?r WHERE {{ ?l <{AIKG.licenceId}> ?id ; <{AIKG.reason}> ?r }}""").rows
+        rows = self.store.query(
+            f"""SELECT ?id ?r WHERE {{ ?l <{AIKG.licenceId}> ?id ; <{AIKG.reason}> ?r }}"""
+        ).rows
         return {term_text(r["id"]): term_text(r["r"]) for r in rows}
 
     def fill(self, template: str, facts: dict[str, Any]) -> str:
@@ -138,6 +144,8 @@ class RuleEngine:
 
     def _query(self, text: str, graph: ox.NamedNode) -> list[dict[str, Any]]:
         result = self.store.store.query(text, default_graph=[ox.DefaultGraph(), graph])
+        if not isinstance(result, ox.QuerySolutions):
+            raise RuleError("a rule must be a SELECT query")
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
@@ -150,10 +158,22 @@ class RuleEngine:
                 raise RuleError(f"rule {name} gave {len(rows)} conclusions instead of one")
             c = self._conclusion(rows[0], facts)
             conclusions[CONCLUSIONS[name][0]] = c
+            self.store.store.add(
+                ox.Quad(model, ox.NamedNode(str(AIKG.ruleCase)), ox.Literal(f"{name}:{c.case}"), graph)
+            )
             if c.value is not None:
                 prop = ox.NamedNode(str(AIKG[CONCLUSIONS[name][1]]))
-                self.store.store.add(ox.Quad(model, prop, ox.Literal(str(c.value).lower(),
-                                     datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")), graph))
+                self.store.store.add(
+                    ox.Quad(
+                        model,
+                        prop,
+                        ox.Literal(
+                            str(c.value).lower(),
+                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                        ),
+                        graph,
+                    )
+                )
         obligations = [self._obligation(r, facts) for r in self._query(self.rules["obligations"], graph)]
         indicators = [
             {"criterion": term_text(r["criterion"]), "because": self.fill(term_text(r["because"]), facts),
