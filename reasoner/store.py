@@ -63,8 +63,8 @@ class OxigraphStore:
 
 
 def default_files() -> list[Path]:
-    """The provisions graph and the ontology files."""
-    return [paths.PROVISIONS, *sorted(paths.ONTOLOGY.glob("*.ttl"))]
+    """The provisions graph, the ontology files and the SHACL shapes."""
+    return [paths.PROVISIONS, *sorted(paths.ONTOLOGY.glob("*.ttl")), *sorted(paths.SHAPES.glob("*.ttl"))]
 
 
 def term_json(term: object) -> dict[str, str]:

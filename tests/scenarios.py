@@ -10,6 +10,7 @@ from typing import Any
 from reasoner.description import yaml_load
 
 CASES = Path(__file__).parent / "cases"
+EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 @dataclass
@@ -41,7 +42,14 @@ def load() -> list[Scenario]:
     for path in sorted(CASES.glob("[!_]*.yaml")):
         data = yaml_load(path.read_text(encoding="utf-8"))
         for case in data["cases"]:
-            base = templates[case["extends"]] if "extends" in case else {}
+            if "example" in case:
+                from reasoner.description import load as load_description
+                from reasoner.description import media_type_of
+
+                example = EXAMPLES / case["example"]
+                base = load_description(example.read_bytes(), media_type_of(example.name))
+            else:
+                base = templates[case["extends"]] if "extends" in case else {}
             description = _merge(base, case.get("input", {}))
             if "name" not in description:
                 description["name"] = case["name"]

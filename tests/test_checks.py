@@ -13,7 +13,7 @@ BAD = Path(__file__).parent / "fixtures" / "bad"
 
 
 def test_the_checks_are_all_collected() -> None:
-    assert len(CHECKS) == 8
+    assert len(CHECKS) == 10
     assert sorted(p.stem for p in BAD.glob("*.ttl")) == [c.stem for c in CHECKS]
 
 

@@ -15,7 +15,7 @@ SCENARIOS = load()
 
 
 def test_scenario_count() -> None:
-    assert len(SCENARIOS) == 94
+    assert len(SCENARIOS) == 100
     assert len({s.id for s in SCENARIOS}) == len(SCENARIOS), "scenario names repeat"
 
 
