@@ -33,7 +33,8 @@ def _graph() -> Graph:
 
 def _java() -> None:
     if shutil.which("java") is None:
-        message = "Java is not installed: owlready2's HermiT reasoner needs it (apt-get install default-jre-headless)"
+        install = "apt-get install default-jre-headless"
+        message = f"Java is not installed: owlready2's HermiT reasoner needs it ({install})"
         if os.environ.get("AIACT_REQUIRE_JAVA"):
             pytest.fail(message)
         pytest.skip(message)
@@ -101,7 +102,11 @@ def test_rule_citations_exist() -> None:
             assert iri in act.index, local
 
 
-LICENCES_REQUIRED = ["apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "gpl-3.0", "agpl-3.0", "lgpl-3.0", "mpl-2.0", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "openrail", "openrail++", "creativeml-openrail-m", "bigscience-bloom-rail-1.0", "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "gemma", "qwen", "deepseek", "falcon"]
+LICENCES_REQUIRED = (
+    "apache-2.0 mit bsd-2-clause bsd-3-clause gpl-3.0 agpl-3.0 lgpl-3.0 mpl-2.0 cc-by-4.0 cc-by-sa-4.0 "
+    "cc-by-nc-4.0 openrail openrail++ creativeml-openrail-m bigscience-bloom-rail-1.0 llama2 llama3 "
+    "llama3.1 llama3.2 llama3.3 gemma qwen deepseek falcon"
+).split()
 
 
 def test_licence_catalogue() -> None:
