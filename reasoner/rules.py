@@ -124,7 +124,7 @@ class RuleEngine:
                 return self.licence_reasons.get(str(facts.get("licence", "")).lower(), "")
             value = facts.get(key)
             if isinstance(value, list):
-                return ", ".join(value)
+                return ", ".join(sorted(value))
             if isinstance(value, float | int) and not isinstance(value, bool):
                 return _number(float(value))
             return "?" if value is None else str(value)

@@ -47,6 +47,36 @@ def test_scenario(scenario: Scenario) -> None:
         assert report["conforms"] is expect["conforms"]
     if "indicators" in expect:
         assert [i["criterion"] for i in report["designation_indicators"]] == expect["indicators"]
+    _citations_exist(report)
+
+
+def _citations_exist(report: dict[str, Any]) -> None:
+    """Every citation in a report is an object naming a provision of the Act or a guidance section."""
+    from reasoner import _engine
+
+    index = _engine().act.index
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if {"notation", "iri", "binding"} <= set(node):
+                found.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(report)
+    assert found
+    for c in found:
+        if c["binding"]:
+            assert c["iri"] in index and index[c["iri"]].notation == c["notation"], c
+            assert c["url"].startswith("https://eur-lex.europa.eu/") and c["text"], c
+        else:
+            assert c["notation"].startswith(
+                ("Guidelines C(2025) 5045", "General-Purpose AI Code of Practice")
+            ), c
 
 
 def _coverage() -> dict[str, dict[str, int]]:
