@@ -10,4 +10,4 @@ test:  ## the test suite (the README's test command)
 build:  ## regenerate kg/provisions.ttl from the Formex files
 	aiact build --strict
 bench:  ## benchmarks, on demand
-	python bench/bench_store.py
+	python bench/bench_store.py && python bench/bench_validate.py

@@ -88,7 +88,18 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from reasoner.schema import json_schema, key_reference
+
+    print(key_reference() if args.keys else json.dumps(json_schema(), indent=2, ensure_ascii=False), end="")
+    print("" if args.keys else "\n", end="")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
+    s = sub.add_parser("schema", help="the JSON Schema of a model description (--keys: the key reference)")
+    s.add_argument("--keys", action="store_true", help="print the Markdown reference of every key instead")
+    s.set_defaults(func=cmd_schema)
     v = sub.add_parser("validate", help="classify a model description and check it against its obligations")
     v.add_argument(
         "files", nargs="+", metavar="FILE", help="description(s): .json, .yaml, .ttl, .jsonld, or - for stdin"

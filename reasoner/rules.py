@@ -126,7 +126,9 @@ class RuleEngine:
             if isinstance(value, list):
                 return ", ".join(sorted(value))
             if isinstance(value, float | int) and not isinstance(value, bool):
-                return _number(float(value))
+                # an estimate stays an estimate in every reason that quotes it
+                estimate = key == "training_compute_flop" and facts.get("compute_is_estimate") is True
+                return _number(float(value)) + (" (estimated)" if estimate else "")
             return "?" if value is None else str(value)
 
         return re.sub(r"\{([a-z_.:\-0-9]+)\}", one, template)
