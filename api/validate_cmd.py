@@ -96,7 +96,32 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from reasoner import paths
+    from reasoner.ontology_docs import render
+
+    target = paths.ROOT / "docs" / "ontology.html"
+    target.write_text(render(), encoding="utf-8")
+    print(f"wrote {target.name}")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
+    sv = sub.add_parser("serve", help="start the HTTP service (validation, SPARQL, provisions)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.set_defaults(func=cmd_serve)
+    d = sub.add_parser("docs", help="regenerate the HTML documentation of the ontology (docs/ontology.html)")
+    d.set_defaults(func=cmd_docs)
     s = sub.add_parser("schema", help="the JSON Schema of a model description (--keys: the key reference)")
     s.add_argument("--keys", action="store_true", help="print the Markdown reference of every key instead")
     s.set_defaults(func=cmd_schema)

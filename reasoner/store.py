@@ -38,10 +38,12 @@ class Store(Protocol):
 class OxigraphStore:
     """The embedded default: an in-memory Oxigraph store loaded from the committed Turtle files."""
 
-    def __init__(self, files: list[Path] | None = None) -> None:
+    def __init__(self, files: list[Path] | None = None, named_graphs: bool = False) -> None:
         self.store = ox.Store()
         for f in files if files is not None else default_files():
             self.store.load(path=str(f), format=ox.RdfFormat.TURTLE)
+            if named_graphs:  # each part of the dataset also as a named graph of its own
+                self.store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph_of(f)))
 
     def query(self, sparql: str) -> Result:
         try:
@@ -60,6 +62,18 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+GRAPHS = "https://w3id.org/aiact-kg/graph/"
+
+
+def graph_of(path: Path) -> str:
+    """The named graph of a file of the dataset: provisions, ontology or shapes."""
+    if path.parent.name == "shapes":
+        return GRAPHS + "shapes"
+    if path.parent.name == "ontology":
+        return GRAPHS + "ontology"
+    return GRAPHS + "provisions"
 
 
 def default_files() -> list[Path]:

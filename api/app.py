@@ -1,0 +1,58 @@
+"""The aiact-kg service: a thin HTTP skin over ``reasoner`` (``aiact serve``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
+
+from api import problems
+from api.limits import BodyLimit
+from api.routes import meta, provisions, sparql, validate
+from api.settings import Settings
+from api.state import Services
+from reasoner.schema import json_schema
+
+DESCRIPTION = """Knowledge graph and legal reasoning for Regulation (EU) 2024/1689 (the AI Act).
+
+Validate a model description against the obligations of providers of general-purpose AI models, query the
+graph with SPARQL 1.1, browse provisions and their cross-references. Every conclusion cites the law;
+errors are `application/problem+json`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = Services(settings)
+        yield
+        app.state.services.close()
+
+    app = FastAPI(title="aiact-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    problems.install(app)
+    for router in (validate.router, sparql.router, provisions.router, meta.router):
+        app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        description = {k: v for k, v in json_schema().items() if not k.startswith("$")}
+        schema.setdefault("components", {}).setdefault("schemas", {})["Description"] = description
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    return app

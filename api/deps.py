@@ -1,0 +1,17 @@
+"""Dependencies of the routes (``Annotated`` aliases), swappable in tests with ``dependency_overrides``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.state import Services
+
+
+def services(request: Request) -> Services:
+    s: Services = request.app.state.services
+    return s
+
+
+ServicesDep = Annotated[Services, Depends(services)]

@@ -1,0 +1,49 @@
+"""Health, the whole graph as a dump, and the ontology documentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import ServicesDep
+from api.problems import Problem
+from reasoner import paths
+from reasoner.store import OxigraphStore
+
+router = APIRouter(tags=["service"])
+DUMPS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+
+
+@router.get("/health")
+async def health(services: ServicesDep) -> dict[str, Any]:
+    """Whether the service answers, and from which store."""
+    return {
+        "status": "ok",
+        "store": services.settings.sparql_endpoint or "embedded",
+        "provisions": len(services.act.index.provisions),
+    }
+
+
+@router.get("/graph", responses={200: {"content": {t: {} for t in DUMPS}}, 406: {}})
+async def graph(request: Request, services: ServicesDep) -> Response:
+    """The default graph (provisions, ontology, shapes) as Turtle, N-Triples or JSON-LD."""
+    accept = request.headers.get("accept", "text/turtle")
+    media = next((t for t in DUMPS if t in accept), "text/turtle" if "*/*" in accept or not accept else None)
+    if media is None:
+        raise Problem(406, f"the graph is available as {', '.join(DUMPS)}")
+    store = services.store if isinstance(services.store, OxigraphStore) else OxigraphStore()
+    body = store.store.dump(format=DUMPS[media], from_graph=ox.DefaultGraph())
+    return Response(body, media_type=media)
+
+
+@router.get("/ontology", response_class=HTMLResponse)
+async def ontology() -> HTMLResponse:
+    """Human-readable documentation of the ontology (generated at build time by `aiact docs`)."""
+    return HTMLResponse((paths.ROOT / "docs" / "ontology.html").read_text(encoding="utf-8"))

@@ -1,0 +1,88 @@
+"""Provisions, their cross-reference neighbourhood, obligations, and full-text search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from api.deps import ServicesDep
+from api.problems import PROBLEM_SCHEMA, Problem
+from reasoner.ids import ID
+from reasoner.index import AmbiguousProvision, UnknownProvision
+from reasoner.neighbourhood import neighbourhood, obligations
+
+router = APIRouter(tags=["provisions"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: PROBLEM_SCHEMA, 400: PROBLEM_SCHEMA}
+
+
+def _resolve(services: ServicesDep, ref: str) -> str:
+    act = services.act
+    candidate = (
+        str(ID[ref])
+        if not ref.startswith("http") and ref.split("/")[0].split("_")[0] in ("art", "anx", "rct", "cpt")
+        else ref
+    )
+    try:
+        return act.resolve(candidate if candidate in act.index else ref)
+    except (UnknownProvision, AmbiguousProvision) as err:
+        raise Problem(404, str(err)) from err
+
+
+@router.get("/provisions/{ref:path}/graph", responses=NOT_FOUND)
+async def provision_graph(
+    ref: str, services: ServicesDep, depth: int = Query(1, ge=1, le=4, description="how many references away")
+) -> dict[str, Any]:
+    """The cross-reference neighbourhood of a provision as nodes and edges."""
+    iri = _resolve(services, ref)
+    return await run_in_threadpool(neighbourhood, services.act, iri, depth)
+
+
+@router.get("/provisions/{ref:path}", responses=NOT_FOUND)
+async def provision(ref: str, services: ServicesDep) -> dict[str, Any]:
+    """A provision by notation ("Art. 53(2)"), id ("art_53/par_2") or IRI: text, place, references."""
+    iri = _resolve(services, ref)
+    act = services.act
+    info = await run_in_threadpool(act.provision, iri)
+    info["ancestors"] = [act.index[a].notation for a in reversed(act.index.ancestors(iri)[1:])]
+    info["obligations"] = obligations(act, iri)
+    return info
+
+
+@router.get("/obligations")
+async def list_obligations(services: ServicesDep) -> list[dict[str, Any]]:
+    """The obligations of providers of general-purpose AI models, with their legal basis and dates."""
+    return obligations(services.act)
+
+
+@router.get("/obligations/{oid}", responses=NOT_FOUND)
+async def one_obligation(oid: str, services: ServicesDep) -> dict[str, Any]:
+    """One obligation by id (art53-1-a)."""
+    for o in obligations(services.act):
+        if o["id"] == oid:
+            return o
+    raise Problem(404, f"no obligation {oid!r}: see GET /obligations")
+
+
+@router.get("/search")
+async def search(
+    services: ServicesDep,
+    q: str = Query(..., min_length=1, max_length=500),
+    limit: int = Query(20, ge=1, le=100),
+) -> dict[str, Any]:
+    """Full-text search over provision text and notations, ranked; a citation jumps to its provision."""
+    hits = await run_in_threadpool(services.search.search, q, limit)
+    return {
+        "query": q,
+        "results": [
+            {
+                "notation": h.notation,
+                "iri": h.iri,
+                "title": h.title,
+                "score": round(h.score, 3),
+                "snippet": h.snippet,
+            }
+            for h in hits
+        ],
+    }

@@ -1,0 +1,122 @@
+"""``POST /validate`` and ``POST /classify``: a model description in, the CONTRACT §3 report out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import ServicesDep
+from api.problems import PROBLEM_SCHEMA, Problem
+from reasoner.description import DescriptionError, load
+from reasoner.report import report, shacl_report
+
+router = APIRouter(tags=["validation"])
+AsOf = Annotated[dt.date | None, Query(description="assessment date, YYYY-MM-DD (default today)")]
+
+ACCEPTED = (
+    "application/json",
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/turtle",
+    "application/ld+json",
+)
+EXAMPLE = {
+    "name": "ExampleLM-7B",
+    "provider": {"name": "Example AI SAS", "country": "FR"},
+    "placed_on_market": "2025-09-01",
+    "placed_on_eu_market": True,
+    "training_compute_flop": 8.4e23,
+    "input_modalities": ["text"],
+    "output_modalities": ["text"],
+    "licence": "apache-2.0",
+    "weights_public": True,
+    "architecture_public": True,
+    "usage_information_public": True,
+    "monetised": False,
+    "access_requires_personal_data": False,
+    "documentation": {"copyright_policy": "https://example.ai/copyright"},
+}
+BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A model description (CONTRACT §2) as JSON, YAML, Turtle or JSON-LD, by Content-Type.",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Description"}, "example": EXAMPLE},
+            "application/yaml": {
+                "schema": {"type": "string"},
+                "example": "name: ExampleLM-7B\ntraining_compute_flop: 8.4e23\n",
+            },
+            "text/turtle": {"schema": {"type": "string"}},
+            "application/ld+json": {"schema": {"type": "object"}},
+        },
+    }
+}
+REPORT_EXAMPLE = {
+    "model": "ExampleLM-7B",
+    "as_of": "2026-11-24",
+    "conforms": False,
+    "classification": {
+        "gpai_model": {
+            "value": True,
+            "basis": "presumed",
+            "because": "8.4e23 FLOP > 1e23 FLOP and generates text",
+        }
+    },
+    "obligations": [{"id": "art53-1-d", "status": "violated"}],
+    "violations": [{"severity": "violation", "path": "documentation.training_content_summary"}],
+}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report (CONTRACT §3); with Accept text/turtle or application/ld+json, the W3C "
+        "SHACL validation report.",
+        "content": {
+            "application/json": {"example": REPORT_EXAMPLE},
+            "text/turtle": {},
+            "application/ld+json": {},
+        },
+    },
+    413: PROBLEM_SCHEMA,
+    415: PROBLEM_SCHEMA,
+    422: PROBLEM_SCHEMA,
+}
+
+
+async def _assess(request: Request, services: ServicesDep, as_of: dt.date | None) -> Any:
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if media not in ACCEPTED:
+        raise Problem(415, f"send the description as {', '.join(ACCEPTED)}; got {media!r}")
+    body = await request.body()
+    try:
+        data = load(body, media)
+    except UnicodeDecodeError as err:
+        raise Problem(422, "the description is not UTF-8 text") from err
+    except DescriptionError as err:
+        raise Problem(422, str(err), field=err.field or None) from err
+    engine = services.engine
+    return engine, await run_in_threadpool(engine.assess, data, as_of or dt.date.today())
+
+
+@router.post("/validate", responses=RESPONSES, openapi_extra=BODY)
+async def validate(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
+    """Classify a model description and check it against its obligations, with citations."""
+    engine, outcome = await _assess(request, services, as_of)
+    accept = request.headers.get("accept", "")
+    if "text/turtle" in accept:
+        return Response(shacl_report(outcome, "ttl"), media_type="text/turtle")
+    if "application/ld+json" in accept:
+        return Response(shacl_report(outcome, "jsonld"), media_type="application/ld+json")
+    return JSONResponse(json.loads(json.dumps(report(engine, outcome))))
+
+
+@router.post("/classify", responses=RESPONSES, openapi_extra=BODY)
+async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> JSONResponse:
+    """Classify a model description: GPAI, systemic risk, exemptions, new provider, representative."""
+    engine, outcome = await _assess(request, services, as_of)
+    rep = report(engine, outcome)
+    return JSONResponse({k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")})
