@@ -108,6 +108,8 @@ def obligations(act: Act, iri: str | None = None) -> list[dict[str, Any]]:
         if "exemption" in r:
             entry["exempted_by"] = act.index[term_text(r["exemption"])].notation
     result = list(out.values())
+    for o in result:  # articles before annexes
+        o["legal_basis"].sort(key=lambda n: (n.startswith("Annex"), n))
     if within is not None:
         result = [o for o in result if any(act.resolve(b) in within for b in _cited(o))]
     return result

@@ -53,14 +53,38 @@ def _code(sparql: str) -> str:
     return _COMMENTS.sub(" ", _STRINGS.sub(" ", sparql))
 
 
-def _formats(accept: str, fmt: str | None) -> tuple[str, str]:
-    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) for the client's ``format`` or ``Accept``."""
+FORMAT_PARAM = {
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", "turtle"),
+    "tsv": ("tsv", "turtle"),
+    "turtle": ("json", "turtle"),
+    "ttl": ("json", "turtle"),
+    "n3": ("json", "turtle"),
+    "ntriples": ("json", "ntriples"),
+    "nt": ("json", "ntriples"),
+    "jsonld": ("json", "jsonld"),
+    "json-ld": ("json", "jsonld"),
+    "rdfxml": ("xml", "rdfxml"),
+    "rdf+xml": ("xml", "rdfxml"),
+    **{media: (name, "turtle") for name, media in SELECT_TYPES.items()},
+    **{media: ("json", name) for name, media in GRAPH_TYPES.items()},
+}
+
+
+def _formats(accept: str, fmt: list[str]) -> tuple[str, str]:
+    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) for the client's ``format`` or ``Accept``.
+
+    ``format`` (repeatable; the first known value wins) serves browsers and clients such as SPARQLWrapper
+    that send ``format=xml`` or ``format=n3`` beside their Accept header."""
     if fmt:
-        if fmt in SELECT_TYPES:
-            return fmt, "turtle"
-        if fmt in GRAPH_TYPES:
-            return "json", fmt
-        raise Problem(406, f"unknown format {fmt!r}: use one of {', '.join([*SELECT_TYPES, *GRAPH_TYPES])}")
+        known = [FORMAT_PARAM[f.lower()] for f in fmt if f.lower() in FORMAT_PARAM]
+        if known:
+            return known[0]
+        raise Problem(
+            406,
+            f"unknown format {fmt[0]!r}: use one of {', '.join(sorted(set(FORMAT_PARAM) - set(BY_TYPE)))}",
+        )
     ranked = []
     for part in accept.split(",") if accept else ["*/*"]:
         media, *params = [p.strip() for p in part.split(";")]
@@ -89,7 +113,7 @@ def _is_float(text: str) -> bool:
     return True
 
 
-async def _answer(sparql: str | None, request: Request, services: ServicesDep, fmt: str | None) -> Response:
+async def _answer(sparql: str | None, request: Request, services: ServicesDep, fmt: list[str]) -> Response:
     if not sparql or not sparql.strip():
         raise Problem(
             400, "no query: send a SPARQL query in the 'query' parameter or as application/sparql-query"
@@ -133,7 +157,7 @@ async def sparql_get(
     """SPARQL 1.1 query via GET."""
     if request.query_params.get("update"):
         raise Problem(403, "this endpoint is read-only: SPARQL updates are refused")
-    return await _answer(query, request, services, format)
+    return await _answer(query, request, services, request.query_params.getlist("format"))
 
 
 @router.post(
@@ -170,7 +194,8 @@ async def sparql_post(
             raise Problem(403, "this endpoint is read-only: SPARQL updates are refused")
         value = form.get("query")
         sparql = value if isinstance(value, str) else ""
-        format = format or (str(form["format"]) if "format" in form else None)
+        fmt = request.query_params.getlist("format") or [str(v) for v in form.getlist("format")]
+        return await _answer(sparql, request, services, fmt)
     else:
         raise Problem(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
-    return await _answer(sparql, request, services, format)
+    return await _answer(sparql, request, services, request.query_params.getlist("format"))
