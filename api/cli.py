@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from api.validate_cmd import add_commands
+from reasoner import paths
 from reasoner.index import AmbiguousProvision, UnknownProvision
 from reasoner.results import FORMATS, render
 from reasoner.store import QueryError
@@ -74,6 +75,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     result = build(Path(args.formex) if args.formex else None)
     out = write(result, Path(args.output) if args.output else None)
+    if not args.output:
+        from reasoner.ontology_docs import render
+
+        (paths.ROOT / "docs" / "ontology.html").write_text(render(), encoding="utf-8")
     internal = sum(len(r.targets) for r in result.references)
     external = sum(len(r.external) for r in result.references)
     print(

@@ -37,3 +37,9 @@ def test_every_documentation_key_is_in_the_reference() -> None:
         "provider.authorised_representative",
     ]:
         assert f"`{key}`" in text
+
+
+def test_ontology_documentation_is_current() -> None:
+    from reasoner.ontology_docs import render
+
+    assert (ROOT / "docs" / "ontology.html").read_text() == render(), "run `aiact docs`"
