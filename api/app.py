@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import problems
 from api.limits import BodyLimit
-from api.routes import meta, provisions, sparql, validate
+from api.routes import explorer, meta, provisions, sparql, validate
 from api.settings import Settings
 from api.state import Services
 from reasoner.schema import json_schema
@@ -35,12 +35,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="aiact-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
-    for router in (validate.router, sparql.router, provisions.router, meta.router):
+    # the explorer's tree route must come before the provision route that would swallow "/tree"
+    for router in (explorer.router, validate.router, sparql.router, provisions.router, meta.router):
         app.include_router(router)
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    app.mount("/static", StaticFiles(directory=explorer.STATIC), name="static")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

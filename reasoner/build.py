@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from reasoner import paths
-from reasoner.formex import read_act
+from reasoner.formex import Node, read_act
 from reasoner.ids import ACT, AIKG, ELI, EURLEX
 from reasoner.index import Index
 from reasoner.provisions import Placed, place
@@ -82,10 +82,25 @@ def _provision(g: Graph, p: Placed) -> None:
     text = p.node.full_text()
     if text:
         g.add((s, AIKG.text, Literal(text, lang="en")))
+    if p.node.children:  # the node's own words around its sub-provisions, for readers that nest them
+        lead, tail = _lead_and_tail(p.node)
+        if lead:
+            g.add((s, AIKG.leadText, Literal(lead, lang="en")))
+        if tail:
+            g.add((s, AIKG.tailText, Literal(tail, lang="en")))
     g.add((s, AIKG.eurLex, URIRef(p.url)))
     g.add((s, AIKG.order, Literal(p.order)))
     if p.node.label:
         g.add((s, AIKG.printedNumber, Literal(p.node.label)))
+
+
+def _lead_and_tail(node: Node) -> tuple[str, str]:
+    """Own text before the first sub-provision and after the last; ``own_text()`` is lead + newline + tail,
+    so a reference's offset falls in the lead when it is smaller than the lead's length."""
+    first = next(i for i, part in enumerate(node.parts) if not isinstance(part, str))
+    lead = "\n".join(part for part in node.parts[:first] if isinstance(part, str))
+    tail = "\n".join(part for part in node.parts[first:] if isinstance(part, str))
+    return lead, tail
 
 
 def _external(g: Graph, ext: External) -> URIRef:

@@ -317,3 +317,26 @@ def test_openapi_is_complete(client: TestClient) -> None:
     for path, ops in spec["paths"].items():
         for op in ops.values():
             assert op.get("description") or op.get("summary"), path
+
+
+def test_explorer_routes(client: TestClient) -> None:
+    assert "<main" in client.get("/").text
+    assert client.get("/static/app.js").status_code == 200
+    toc = client.get("/toc").json()
+    assert len(toc["chapters"]) == 13 and len(toc["annexes"]) == 13 and toc["recitals"] == 180
+    tree = client.get("/provisions/Annex XI/tree").json()
+    point2 = tree["children"][0]["children"][1]
+    assert point2["notation"] == "Annex XI, Section 1(2)"
+    assert point2["tail"].startswith("With regard to point (e)")
+    ref = point2["tail_refs"][0]
+    assert point2["tail"][ref["start"] : ref["end"]] == "point (e)"
+    assert ref["targets"][0]["notation"] == "Annex XI, Section 1(2)(e)"
+    leaf = tree["children"][0]["children"][0]["children"][0]
+    assert leaf["text"].startswith("the tasks that the model is intended to perform")
+    heading = tree["heading_refs"][0]
+    assert heading["targets"][0]["notation"] == "Art. 53(1)(a)"
+    assert len(client.get("/queries").json()) == 16
+    assert client.get("/examples").json()[0] == "closed-frontier-model.json"
+    assert client.get("/examples/fine-tune.yaml").text.startswith("# A fine-tune")
+    problem(client.get("/examples/nope.json"), 404, "no example")
+    assert client.get("/examples/..%2Fpyproject.toml").status_code == 404

@@ -1,0 +1,158 @@
+"""The web explorer end-to-end in a real browser: Debian's chromium driven by Playwright, against a live
+``aiact serve``. Screenshots go to ``artifacts/screenshots/`` (look at them)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api_fixtures import live_server
+
+ROOT = Path(__file__).parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def _browser_or_skip() -> None:
+    if not Path(CHROMIUM).exists():
+        message = f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("AIACT_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    _browser_or_skip()
+    with live_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(base: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(base + "/")
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_contents_to_art_53_2_and_follow_a_reference(page: Any) -> None:
+    page.get_by_role("link", name="Art. 53", exact=True).click()
+    page.wait_for_selector("h1:has-text('Art. 53 — Obligations for providers of general-purpose AI models')")
+    page.get_by_role("link", name="Permalink to Art. 53(2)").click()
+    page.wait_for_selector("#n-Art-53-2-.target")
+    assert "This exception shall not apply" in page.inner_text("#n-Art-53-2-")
+    shot(page, "1-art-53-2")
+    page.locator("#n-Art-53-1-a- a.xref", has_text="Annex XI").click()
+    page.wait_for_selector("h1:has-text('Annex XI — Technical documentation')")
+    assert page.get_by_role("link", name="Read on EUR-Lex").get_attribute("href").endswith("#anx_XI")
+    referred = page.inner_text("section[aria-labelledby=refby]")
+    assert "Art. 53(1)(a)" in referred
+    shot(page, "2-annex-xi")
+    page.go_back()
+    page.wait_for_selector("h1:has-text('Art. 53 ')")
+
+
+def test_breadcrumbs_and_permalink_of_a_point(page: Any, base: str) -> None:
+    page.goto(base + "/#/p/" + "Annex%20XI%2C%20Section%201(2)(d)")
+    page.wait_for_selector("#n-Annex-XI-Section-1-2-d-.target")
+    crumbs = page.inner_text("nav.breadcrumbs")
+    assert "Annex XI" in crumbs
+
+
+def test_validation_round_trip_with_an_example(page: Any, base: str) -> None:
+    page.get_by_role("link", name="Validate a model").click()
+    page.select_option("#example", "closed-frontier-model.json")
+    page.wait_for_function("document.getElementById('description').value.includes('Meridian-Ultra')")
+    page.fill("#as-of", "2026-11-24")
+    page.get_by_role("button", name="Validate").click()
+    page.wait_for_selector("#report")
+    assert "Meridian-Ultra, as of 2026-11-24: 3 violation(s)" in page.inner_text("#verdict")
+    assert "violated" in page.inner_text("#obligations")
+    assert "documentation.adversarial_testing" in page.inner_text("#violations")
+    shot(page, "3-validate")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download SHACL report (Turtle)").click()
+    assert "sh:ValidationReport" in Path(dl.value.path()).read_text()
+    page.locator("#violations a", has_text="Art. 55(1)(a)").first.click()
+    page.wait_for_selector("h1:has-text('Art. 55 ')")
+
+
+def test_sparql_query_from_the_library(page: Any) -> None:
+    page.get_by_role("link", name="SPARQL").click()
+    page.select_option("#library", "art101-to-obligations")
+    assert "Article 101" in page.inner_text("#question")
+    page.get_by_role("button", name="Run query").click()
+    page.wait_for_selector("#results tbody tr")
+    assert page.locator("#results tbody tr").count() >= 10
+    page.locator("#results thead button", has_text="obligation").click()
+    first = page.inner_text("#results tbody tr:first-child")
+    assert "art53-1-a" in first
+    assert page.locator(".editor pre .tok-kw").count() > 3  # highlighted
+    shot(page, "4-sparql")
+
+
+def test_search_jumps_to_a_notation_and_finds_words(page: Any) -> None:
+    page.fill("#search-box", "Art. 53(2)")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#n-Art-53-2-.target")
+    page.fill("#search-box", "copyright policy")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#hits")
+    assert "Art. 53(1)(c)" in page.inner_text("#hits")
+    shot(page, "5-search")
+
+
+def test_graph_view_navigates_on_click(page: Any, base: str) -> None:
+    page.goto(base + "/#/graph/Art.%2053?depth=1")
+    page.wait_for_selector("svg a.gnode")
+    assert page.locator("svg a.gnode").count() >= 5
+    shot(page, "6-graph")
+    page.locator("svg a.gnode[aria-label='Annex XII'] circle").click()
+    page.wait_for_selector("h1:has-text('Annex XII')")
+    page.goto(base + "/#/chapter-v")
+    page.wait_for_selector("svg a.gnode")
+    shot(page, "7-chapter-v")
+
+
+def test_accessible_and_narrow(browser: Any, base: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    pg = context.new_page()
+    for hash_ in ("#/", "#/p/Art.%2053", "#/validate", "#/query"):
+        pg.goto(base + "/" + hash_)
+        pg.wait_for_selector("main h1")
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{hash_} scrolls sideways by {overflow}px"
+        unlabelled = pg.evaluate("""[...document.querySelectorAll('input, select, textarea')]
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id)""")
+        assert unlabelled == [], unlabelled
+        shot(pg, "narrow-" + hash_.strip("#/").replace("/", "-").replace("%20", "") or "narrow-home")
+    pg.goto(base + "/")
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.textContent") == "Skip to content"
+    context.close()
