@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api.validate_cmd import add_commands
+from api.commands import add_commands
 from reasoner import paths
 from reasoner.index import AmbiguousProvision, UnknownProvision
 from reasoner.results import FORMATS, render

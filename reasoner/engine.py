@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from reasoner.citations import Citations
 from reasoner.description import MODEL, to_rdf
 from reasoner.ids import AIKG
 from reasoner.rules import Classification, RuleEngine
+from reasoner.store import term_text
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,23 @@ class Engine:
         self.shapes = load_shapes()
         self.shape_info = self._shape_info()
         self.citations = Citations(self.act)
+
+    @cached_property
+    def obligation_meta(self) -> dict[str, tuple[str, list[str], str | None]]:
+        """Per obligation id: English title, legal bases (articles before annexes), exempting provision."""
+        rows = self.act.store.query("""PREFIX aikg: <https://w3id.org/aiact-kg/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT ?id ?title ?basis ?exemption WHERE {
+              ?o a aikg:Obligation ; aikg:obligationId ?id ; rdfs:label ?title ; aikg:legalBasis ?basis .
+              OPTIONAL { ?o aikg:exemptedBy ?exemption }
+              FILTER(LANG(?title) = "en") }""").rows
+        out: dict[str, tuple[str, list[str], str | None]] = {}
+        for r in rows:
+            oid = term_text(r["id"])
+            title, bases, exemption = out.get(oid, (term_text(r["title"]), [], None))
+            bases = sorted({*bases, term_text(r["basis"])}, key=lambda b: ("anx_" in b, b))
+            out[oid] = (title, bases, term_text(r.get("exemption")) or exemption)
+        return out
 
     def _shape_info(self) -> dict[str, ShapeInfo]:
         g = self.shapes

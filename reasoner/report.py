@@ -8,7 +8,6 @@ from typing import Any
 from rdflib import Graph
 
 from reasoner.engine import Engine, Outcome
-from reasoner.ids import ID
 
 STATUS_ORDER = ("violated", "met", "undetermined", "not_yet_applicable", "exempt", "not_applicable")
 
@@ -26,13 +25,7 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
     violated = {s.obligation for s, _ in outcome.violations if s.severity == "violation"}
     obligations = []
     for o in outcome.classification.obligations:
-        meta = engine.act.store.query(f"""PREFIX aikg: <https://w3id.org/aiact-kg/ontology#>
-            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-            SELECT ?title ?basis ?exemption WHERE {{
-              <{ID}obligation/{o.id}> rdfs:label ?title ; aikg:legalBasis ?basis .
-              OPTIONAL {{ <{ID}obligation/{o.id}> aikg:exemptedBy ?exemption }}
-              FILTER(LANG(?title) = "en") }}""").rows
-        bases = sorted({r["basis"].value for r in meta}, key=lambda b: ("anx_" in b, b))
+        title, bases, exemption = engine.obligation_meta[o.id]
         status = o.status
         because = o.because
         if status == "due":
@@ -44,16 +37,16 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
             )
         entry = {
             "id": o.id,
-            "title": meta[0]["title"].value,
+            "title": title,
             "citation": cite.cite(bases[0]),
-            "citations": cite.many(bases + o.cites),
+            "citations": cite.many([*bases, *o.cites]),
             "status": status,
             "because": because,
             "applies_from": o.applies_from,
             "due": o.due,
         }
-        if o.status == "exempt" and meta and "exemption" in meta[0]:
-            entry["exempted_by"] = cite.cite(meta[0]["exemption"].value)
+        if o.status == "exempt" and exemption:
+            entry["exempted_by"] = cite.cite(exemption)
         if o.missing:
             entry["missing"] = o.missing
         obligations.append(entry)
