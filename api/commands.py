@@ -1,6 +1,8 @@
 """``aiact validate`` and ``aiact classify``: a model description in, a cited report out.
 
-Exit codes: 0 the description conforms, 1 it violates requirements, 2 bad input.
+Exit codes: 0 the description conforms (every obligation determined, none violated), 1 it violates a
+requirement, 3 cannot tell (an obligation is undetermined: the report names the facts to add), 2 bad
+input. With several files the gravest wins: 2, then 1, then 3.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from reasoner.engine import Engine
     from reasoner.report import report, shacl_report, text
 
-    code = 0
+    codes = [0]
     engine = None
     for path in args.files:
         try:
@@ -49,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             as_of = _date(args.as_of)
         except DescriptionError as err:
             print(f"aiact: {path}: {err}", file=sys.stderr)
-            code = 2
+            codes.append(2)
             continue
         engine = engine or Engine()
         outcome = engine.assess(data, as_of)
@@ -60,9 +62,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(shacl_report(outcome, args.format))
         else:
             print(text(rep) + ("\n" if len(args.files) > 1 else ""))
-        if not rep["conforms"] and code == 0:
-            code = 1
-    return code
+        codes.append({True: 0, False: 1, None: 3}[rep["conforms"]])
+    return max(codes, key=[0, 3, 1, 2].index)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

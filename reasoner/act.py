@@ -96,7 +96,8 @@ class Act:
             "title": term_text(row.get("title")) or self._inherited_title(iri),
             "url": term_text(row.get("url")),
             "text": term_text(row.get("text")),
-            "binding": True,
+            # recitals explain the articles; they do not bind (the graph says so too: aikg:binding)
+            "binding": iri not in self.index or self.index[iri].kind != "Recital",
         }
 
     def _inherited_title(self, iri: str) -> str | None:

@@ -82,6 +82,8 @@ def _provision(g: Graph, p: Placed) -> None:
     text = p.node.full_text()
     if text:
         g.add((s, AIKG.text, Literal(text, lang="en")))
+        if p.node.has_markup():  # the same wording with its superscripts and italics, for display
+            g.add((s, AIKG.textHtml, Literal(p.node.full_html(), datatype=RDF.HTML)))
     if p.node.children:  # the node's own words around its sub-provisions, for readers that nest them
         lead, tail = _lead_and_tail(p.node)
         if lead:
@@ -89,6 +91,8 @@ def _provision(g: Graph, p: Placed) -> None:
         if tail:
             g.add((s, AIKG.tailText, Literal(tail, lang="en")))
     g.add((s, AIKG.eurLex, URIRef(p.url)))
+    # recitals explain the enacting terms and the annexes; they are not binding law
+    g.add((s, AIKG.binding, Literal(p.provision.kind != "Recital")))
     g.add((s, AIKG.order, Literal(p.order)))
     if p.node.label:
         g.add((s, AIKG.printedNumber, Literal(p.node.label)))

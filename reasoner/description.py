@@ -1,13 +1,16 @@
 """Read a model description (CONTRACT §2) from JSON, YAML, Turtle or JSON-LD, and check it.
 
 The keys, their types and the RDF property of each come from ``ontology/description.ttl``
-(``aikg:jsonKey``, ``aikg:valueType``), so the vocabulary has one home. A bad description raises
-:class:`DescriptionError` naming the field and the problem; nothing the user sent is altered.
+(``aikg:jsonKey``, ``aikg:valueType``), and so does the modality vocabulary (``aikg:Modality``, with
+its aliases), so the vocabulary has one home. A bad description raises :class:`DescriptionError`
+listing every problem at once, each naming its field; nothing the user sent is altered: an alias
+(a modality spelt ``images``) is read as its key only when the description is turned into RDF.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import re
@@ -17,14 +20,14 @@ from typing import Any
 
 import yaml
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import SKOS, XSD
 
 from reasoner import paths
 from reasoner.ids import AIKG
 
 MAX_BYTES = 1_000_000
-MODALITIES = ("text", "code", "image", "audio", "speech", "video", "other")
 _NESTED = ("provider", "base_model", "documentation")
+_MODALITY_KEYS = ("input_modalities", "output_modalities")
 MODEL = URIRef("urn:aiact-kg:description")
 
 
@@ -44,13 +47,28 @@ def yaml_load(text: str) -> Any:
     return yaml.load(text, Loader=Yaml12Loader)  # a SafeLoader subclass
 
 
-class DescriptionError(ValueError):
-    """The description cannot be read; ``field`` names where, the message says what is wrong."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a description: the key it concerns (dotted, "" for the whole) and what is wrong."""
 
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}" if field else problem)
-        self.field = field
-        self.problem = problem
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}" if self.field else self.problem
+
+
+class DescriptionError(ValueError):
+    """The description cannot be read. ``problems`` lists every problem found; ``field`` and
+    ``problem`` are those of the first, and the message lists them all."""
+
+    def __init__(self, field: str = "", problem: str = "", problems: list[Problem] | None = None) -> None:
+        found = list(problems) if problems else [Problem(field, problem)]
+        text = str(found[0]) if len(found) == 1 else f"{len(found)} problems: " + "; ".join(map(str, found))
+        super().__init__(text)
+        self.problems = found
+        self.field = found[0].field
+        self.problem = found[0].problem
 
 
 @dataclass(frozen=True)
@@ -59,17 +77,75 @@ class Field:
     prop: URIRef
     type: str  # string, boolean, double, integer, date
     documentation: bool
+    allowed: tuple[str, ...] = ()  # the values a string key may take (aikg:allowedValue), if limited
+
+
+@dataclass(frozen=True)
+class Modality:
+    key: str  # skos:notation, what a description writes
+    label: str
+    aliases: tuple[str, ...]
+    definition: str
+    generative_language: bool
+    generative_from_text: bool
+
+
+@cache
+def _vocabulary() -> Graph:
+    return Graph().parse(paths.ONTOLOGY / "description.ttl")
 
 
 @cache
 def fields() -> dict[str, Field]:
-    g = Graph().parse(paths.ONTOLOGY / "description.ttl")
+    g = _vocabulary()
     out = {}
     for prop, key in g.subject_objects(AIKG.jsonKey):
         vtype = str(g.value(prop, AIKG.valueType)).split("#")[1]
         doc = g.value(prop, AIKG.documentationKey) is not None
-        out[str(key)] = Field(str(key), URIRef(str(prop)), vtype, doc)
+        allowed = tuple(sorted(str(v) for v in g.objects(prop, AIKG.allowedValue)))
+        out[str(key)] = Field(str(key), URIRef(str(prop)), vtype, doc, allowed)
     return out
+
+
+@cache
+def modalities() -> dict[str, Modality]:
+    """The modality vocabulary of ``ontology/description.ttl``, by key."""
+    g = _vocabulary()
+    out = {}
+    for m in g.subjects(RDF.type, AIKG.Modality):
+        key = str(g.value(m, SKOS.notation))
+        out[key] = Modality(
+            key=key,
+            label=str(g.value(m, SKOS.prefLabel)),
+            aliases=tuple(sorted(str(a) for a in g.objects(m, SKOS.altLabel))),
+            definition=str(g.value(m, SKOS.definition)),
+            generative_language=_flag(g.value(m, AIKG.generativeLanguage)),
+            generative_from_text=_flag(g.value(m, AIKG.generativeFromText)),
+        )
+    return dict(sorted(out.items()))
+
+
+def _flag(value: object) -> bool:
+    return isinstance(value, Literal) and value.toPython() is True
+
+
+def _spelling(value: str) -> str:
+    """How a modality is compared: no case, and spaces, hyphens and underscores alike."""
+    return re.sub(r"[\s_\-]+", "_", value.strip().lower())
+
+
+@cache
+def _modality_spellings() -> dict[str, str]:
+    out = {}
+    for m in modalities().values():
+        for spelling in (m.key, *m.aliases):
+            out[_spelling(spelling)] = m.key
+    return out
+
+
+def modality_key(value: str) -> str | None:
+    """The vocabulary key a modality as written stands for (``"Images"`` -> ``"image"``), or None."""
+    return _modality_spellings().get(_spelling(value))
 
 
 def load(text: str | bytes, media_type: str = "application/json") -> dict[str, Any]:
@@ -111,61 +187,123 @@ def media_type_of(filename: str) -> str:
 
 
 def check(data: object) -> dict[str, Any]:
-    """Check keys and values; return the description as given (no default is filled in)."""
+    """Check keys and values; return the description as given (no default is filled in, no alias
+    replaced). Every problem is reported at once, in one :class:`DescriptionError`."""
     if not isinstance(data, dict):
         raise DescriptionError("", "a description is an object with at least a 'name'")
     known = fields()
+    problems: list[Problem] = []
     for key, value in data.items():
         if key in _NESTED:
             if value is None:
                 continue
             if not isinstance(value, dict):
-                raise DescriptionError(key, "must be an object")
+                problems.append(Problem(key, "must be an object"))
+                continue
             for sub, subvalue in value.items():
-                _check_value(f"{key}.{sub}", subvalue, known)
+                problems += _check_value(f"{key}.{sub}", subvalue, known)
         else:
-            _check_value(key, value, known)
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
-        raise DescriptionError("name", "is required and must be a non-empty string")
+            problems += _check_value(str(key), value, known)
+    name = data.get("name")
+    if (not isinstance(name, str) or not name.strip()) and not any(p.field == "name" for p in problems):
+        problems.append(Problem("name", "is required and must be a non-empty string"))
+    if problems:
+        raise DescriptionError(problems=problems)
     return data
 
 
-def _check_value(key: str, value: object, known: dict[str, Field]) -> None:
+def _did_you_mean(key: str, known: dict[str, Field]) -> str:
+    """A hint for a misspelt or misplaced key: the same key elsewhere, else the closest known key."""
+    tail = key.rsplit(".", 1)[-1]
+    elsewhere = sorted(
+        (k for k in known if k != key and k.rsplit(".", 1)[-1] == tail), key=lambda k: (k.count("."), k)
+    )
+    close = elsewhere or difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _members(key: str, known: dict[str, Field]) -> list[str]:
+    """The members of a key's object form: provider.authorised_representative -> [country]."""
+    return [k[len(key) + 1 :] for k in known if k.startswith(key + ".")]
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _check_value(key: str, value: object, known: dict[str, Field]) -> list[Problem]:
     if key not in known:
-        close = [k for k in known if k.split(".")[-1] == key.split(".")[-1]]
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise DescriptionError(key, f"unknown field{hint}")
+        return [Problem(key, f"unknown field{_did_you_mean(key, known)}")]
     if value is None:
-        return
+        return []
     f = known[key]
-    if key in ("input_modalities", "output_modalities"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise DescriptionError(key, 'must be a list of modalities, e.g. ["text"]')
-        bad = [v for v in value if v not in MODALITIES]
-        if bad:
-            raise DescriptionError(key, f"unknown modality {bad[0]!r}; use {', '.join(MODALITIES)}")
-        return
+    if key in _MODALITY_KEYS:
+        return _check_modalities(key, value)
+    members = _members(key, known)
+    if members and isinstance(value, dict):  # the object form: {"name": ..., "country": ...}
+        name = value.get("name")
+        out = (
+            []
+            if isinstance(name, str) and name.strip()
+            else [Problem(f"{key}.name", "is required in the object form and must be a non-empty string")]
+        )
+        for member, v in value.items():
+            if member != "name":
+                out += _check_value(f"{key}.{member}", v, known)
+        return out
     if f.type == "boolean" and not isinstance(value, bool):
-        raise DescriptionError(key, f"must be true, false or null, not {value!r}")
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return [Problem(key, f"is a quoted boolean: write {value.strip().lower()} without quotes")]
+        return [Problem(key, f"must be true, false or null, not {value!r}")]
     if f.type in ("double", "integer"):
+        if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+            return [Problem(key, f"is a quoted number: write {value.strip()} without quotes")]
         if isinstance(value, bool) or not isinstance(value, int | float):
             unit = "FLOP" if key.endswith("flop") else "MWh" if key.endswith("mwh") else "a count"
-            raise DescriptionError(
-                key, f"must be a number ({unit}), not {value!r}; write 1.2e24, without units"
-            )
+            return [Problem(key, f"must be a number ({unit}), not {value!r}; write 1.2e24, without units")]
         if not math.isfinite(value) or value < 0:
-            raise DescriptionError(key, f"must be a finite number not below zero, not {value!r}")
+            return [Problem(key, f"must be a finite number not below zero, not {value!r}")]
         if f.type == "integer" and int(value) != value:
-            raise DescriptionError(key, f"must be a whole number, not {value!r}")
+            return [Problem(key, f"must be a whole number, not {value!r}")]
     if f.type == "date" and (not isinstance(value, str | dt.date) or not _is_date(value)):
-        raise DescriptionError(key, f"must be a date written YYYY-MM-DD, not {value!r}")
+        return [Problem(key, f"must be a date written YYYY-MM-DD, not {value!r}")]
     documented = f.documentation and isinstance(value, int | float | bool)
     if f.type == "string" and not isinstance(value, str) and not documented:
-        raise DescriptionError(key, f"must be a string, not {value!r}")
-    if key == "provider.country" and not re.fullmatch(r"[A-Z]{2}", str(value)):
-        raise DescriptionError(
-            key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {value!r}"
-        )
+        if members:
+            example = ", ".join(f'"{m}": ...' for m in ["name", *members])
+            return [Problem(key, f"must be a string or an object {{{example}}}, not {value!r}")]
+        return [Problem(key, f"must be a string, not {value!r}")]
+    if f.allowed and value not in f.allowed:
+        close = difflib.get_close_matches(str(value), f.allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return [Problem(key, f"must be one of {', '.join(f.allowed)}, not {value!r}{hint}")]
+    if key.endswith(".country") and not re.fullmatch(r"[A-Z]{2}", str(value)):
+        return [Problem(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {value!r}")]
+    return []
+
+
+def _check_modalities(key: str, value: object) -> list[Problem]:
+    if isinstance(value, str):
+        return [Problem(key, f'must be a list of modalities: write ["{value}"]')]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return [Problem(key, 'must be a list of modalities, e.g. ["text"]')]
+    vocabulary = ", ".join(modalities())
+    out = []
+    for v in value:
+        if modality_key(v) is None:
+            out.append(
+                Problem(key, f"unknown modality {v!r}{_modality_hint(v)}; the vocabulary: {vocabulary}")
+            )
+    return out
+
+
+def _modality_hint(value: str) -> str:
+    task = re.fullmatch(r"(.+?)[\s_\-]+to[\s_\-]+(.+)", value.strip())
+    if task and modality_key(task.group(1)) and modality_key(task.group(2)):
+        i, o = modality_key(task.group(1)), modality_key(task.group(2))
+        return f' (a task, not a modality: write "{i}" in input_modalities and "{o}" in output_modalities)'
+    spellings = _modality_spellings()
+    close = difflib.get_close_matches(_spelling(value), list(spellings), n=1, cutoff=0.7)
+    return f" (did you mean {spellings[close[0]]!r}?)" if close else ""
 
 
 def _is_date(value: str | dt.date) -> bool:
@@ -179,11 +317,18 @@ def _is_date(value: str | dt.date) -> bool:
 
 
 def flatten(data: dict[str, Any]) -> dict[str, Any]:
-    """``{"provider": {"country": "FR"}}`` -> ``{"provider.country": "FR"}``; nulls dropped."""
+    """``{"provider": {"country": "FR"}}`` -> ``{"provider.country": "FR"}``; nulls dropped. An object
+    form ``{"authorised_representative": {"name": "R", "country": "DE"}}`` gives the name under its own
+    key and the other members under dotted keys (``provider.authorised_representative.country``)."""
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key in _NESTED and isinstance(value, dict):
-            out.update({f"{key}.{k}": v for k, v in value.items() if v is not None})
+            for k, v in value.items():
+                if isinstance(v, dict):
+                    out.update({f"{key}.{k}" if m == "name" else f"{key}.{k}.{m}": mv
+                                for m, mv in v.items() if mv is not None})  # fmt: skip
+                elif v is not None:
+                    out[f"{key}.{k}"] = v
         elif value is not None:
             out[key] = value
     return out
@@ -198,6 +343,8 @@ def to_rdf(data: dict[str, Any], as_of: dt.date) -> Graph:
     for key, value in flatten(data).items():
         f = known[key]
         for v in value if isinstance(value, list) else [value]:
+            if key in _MODALITY_KEYS:  # an alias is read as its key; the description keeps it
+                v = modality_key(v) or v
             g.add((MODEL, f.prop, _literal(v, f)))
     return g
 
@@ -228,22 +375,36 @@ def from_rdf(text: str, media_type: str) -> dict[str, Any]:
     if len(models) != 1:
         raise DescriptionError("", f"expected one aikg:AIModel in the graph, found {len(models)}")
     by_prop = {f.prop: f for f in fields().values()}
-    out: dict[str, Any] = {}
+    flat: dict[str, Any] = {}
+    problems = []
     for p, o in g.predicate_objects(models[0]):
         if p == RDF.type:
             continue
         f = by_prop.get(URIRef(str(p)))
         if f is None:
-            raise DescriptionError(str(p), "unknown property in a description")
+            problems.append(Problem(str(p), "unknown property in a description"))
+            continue
         value = o.toPython() if isinstance(o, Literal) else str(o)
         if isinstance(value, dt.date):
             value = value.isoformat()
-        head, _, tail = f.key.partition(".")
-        target = out.setdefault(head, {}) if tail else out
-        name = tail or head
-        if name in ("input_modalities", "output_modalities"):
-            target.setdefault(name, []).append(value)
-            target[name].sort()
+        if f.key in _MODALITY_KEYS:
+            flat.setdefault(f.key, []).append(value)
+            flat[f.key].sort()
         else:
-            target[name] = value
+            flat[f.key] = value
+    if problems:
+        raise DescriptionError(problems=problems)
+    out: dict[str, Any] = {}
+    for key in sorted(flat, key=lambda k: k.count(".")):  # an object form's members after its name
+        head, *rest = key.split(".")
+        if not rest:
+            out[head] = flat[key]
+        elif len(rest) == 1:
+            out.setdefault(head, {})[rest[0]] = flat[key]
+        else:
+            parent = out.setdefault(head, {})
+            name = parent.get(rest[0])
+            obj = name if isinstance(name, dict) else {} if name is None else {"name": name}
+            obj[rest[1]] = flat[key]
+            parent[rest[0]] = obj
     return out

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from reasoner import paths
@@ -55,11 +55,26 @@ def load_shapes() -> Graph:
     return g
 
 
+def load_lookups() -> Graph:
+    """Facts of the ontology that SPARQL-based shapes look up next to the description: the Member
+    States and their country codes (Art. 54(1): the representative is established in the Union)."""
+    ontology = Graph()
+    for f in sorted(paths.ONTOLOGY.glob("*.ttl")):
+        ontology.parse(f, format="turtle")
+    g = Graph()
+    for state in ontology.subjects(RDF.type, AIKG.MemberState):
+        g.add((state, RDF.type, AIKG.MemberState))
+        for code in ontology.objects(state, AIKG.countryCode):
+            g.add((state, AIKG.countryCode, code))
+    return g
+
+
 class Engine:
     def __init__(self, act: Act | None = None) -> None:
         self.act = act or Act()
         self.rules = RuleEngine(self.act.store)  # type: ignore[arg-type]
         self.shapes = load_shapes()
+        self.lookups = load_lookups()
         self.shape_info = self._shape_info()
         self.citations = Citations(self.act)
 
@@ -103,10 +118,12 @@ class Engine:
     def assess(self, data: dict[str, Any], as_of: dt.date) -> Outcome:
         rdf = to_rdf(data, as_of)
         classification = self.rules.run(data, _quads(rdf), as_of)
+        for prop, value in classification.derived:  # derived facts the shapes check (compute accuracy)
+            rdf.add((MODEL, URIRef(prop), Literal(value.value, datatype=URIRef(value.datatype.value))))
         for state in classification.obligations:
             if state.status == "due":
                 rdf.add((MODEL, RDF.type, URIRef(state.due_class)))
-        _, results, _ = shacl_validate(rdf, shacl_graph=self.shapes, inference="none",
+        _, results, _ = shacl_validate(rdf + self.lookups, shacl_graph=self.shapes, inference="none",
                                               allow_warnings=True, advanced=False)  # fmt: skip
         found = []
         for r in results.subjects(RDF.type, SH.ValidationResult):

@@ -3,17 +3,22 @@
 Serves the whole structure of the Act: recitals (``CONSID``), chapters and sections (``DIVISION``),
 articles (``ARTICLE``), paragraphs (``PARAG``), subparagraphs (``ALINEA``), points (``NP`` / ``NO.P``),
 annexes (``ANNEX``), annex sections and points (``GR.SEQ``). The node shapes and their notation are
-documented in ``docs/notation.md``. Nothing here knows about RDF.
+documented in ``docs/notation.md``; the running text of an element (plain and HTML) is read by
+``reasoner.formex_inline``. Nothing here knows about RDF.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+
+from reasoner.formex_inline import BLOCKS as _BLOCKS
+from reasoner.formex_inline import Run, Text, add_child, inline, text_of
 
 # Formex file of each annex, in the order of the Official Journal package.
 ANNEX_FILES = {
@@ -22,9 +27,6 @@ ANNEX_FILES = {
     "XI": "014101", "XII": "014301", "XIII": "014401",
 }  # fmt: skip
 ACT_FILE = "L_202401689EN.000101.fmx.xml"
-
-_WS = re.compile(r"\s+")
-_BLOCKS = {"P", "ALINEA", "TXT", "QUOT.S"}
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Node:
     parts: list[str | Node] = field(default_factory=list)
     parent: Node | None = field(default=None, repr=False)
     quoted: set[int] = field(default_factory=set)  # indexes of parts quoting another act's text
+    markup: dict[int, str] = field(default_factory=dict)  # HTML of the parts that have markup
 
     @property
     def children(self) -> list[Node]:
@@ -50,6 +53,17 @@ class Node:
         child.parent = self
         self.parts.append(child)
         return child
+
+    def add_text(self, text: Text, quoted: bool = False) -> None:
+        """A part of the node's own wording, then the quoted footnotes it carries (their own parts)."""
+        for piece in (text, *text.notes):
+            if not piece.plain:
+                continue
+            if quoted:
+                self.quoted.add(len(self.parts))
+            if piece.html is not None:
+                self.markup[len(self.parts)] = piece.html
+            self.parts.append(piece.plain)
 
     def own_text(self) -> str:
         """The wording that is this node's own: without its children's text."""
@@ -65,47 +79,35 @@ class Node:
 
     def full_text(self) -> str:
         """The whole wording, children included (each child prefixed with its printed number)."""
+        return self._compose(as_html=False)
+
+    def has_markup(self) -> bool:
+        return bool(self.markup) or any(c.has_markup() for c in self.children)
+
+    def full_html(self) -> str:
+        """:meth:`full_text` as HTML: escaped, with the markup of ``formex_inline``."""
+        return self._compose(as_html=True)
+
+    def _compose(self, as_html: bool) -> str:
+        def esc(s: str) -> str:
+            return html.escape(s, quote=False) if as_html else s
+
         lines: list[str] = []
-        for p in self.parts:
+        for i, p in enumerate(self.parts):
             if isinstance(p, str):
-                lines.append(p)
+                lines.append(self.markup.get(i, esc(p)) if as_html else p)
             else:
-                body = p.full_text()
+                body = p._compose(as_html)
                 head = p.label or ""
                 if p.title and p.kind in ("Point",):
                     head = f"{head} {p.title}".strip()
-                lines.append(f"{head} {body}".strip() if head else body)
+                lines.append(f"{esc(head)} {body}".strip() if head else body)
         return "\n".join(line for line in lines if line)
 
     def walk(self) -> Iterator[Node]:
         yield self
         for c in self.children:
             yield from c.walk()
-
-
-def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip()
-
-
-def inline(el: etree._Element | None) -> str:
-    """Text of an element as read: quotation marks rendered, footnotes and page marks left out."""
-    if el is None:
-        return ""
-    out: list[str] = [el.text or ""]
-    for child in el:
-        if not isinstance(child.tag, str):  # processing instruction (<?PAGE?>) or comment
-            pass
-        elif child.tag in ("QUOT.START", "QUOT.END"):
-            code = child.get("CODE")
-            out.append(chr(int(code, 16)) if code else "\u201c")
-        elif child.tag == "NOTE":
-            pass
-        elif child.tag in _BLOCKS or child.tag in ("LIST", "ITEM", "NP"):
-            out.append(" " + inline(child) + " ")
-        else:
-            out.append(inline(child))
-        out.append(child.tail or "")
-    return _norm("".join(out))
 
 
 def _has_structure(el: etree._Element) -> bool:
@@ -127,17 +129,19 @@ def _content(el: etree._Element, node: Node) -> None:
 
 
 def _children(head_text: str | None, elements: list[etree._Element], node: Node) -> None:
-    buf: list[str] = [head_text or ""]
+    # running text between blocks is gathered as read, tails with their leading spaces, and
+    # normalised once: "by <DATE>2 August 2025</DATE> shall" keeps both its spaces
+    buf = Run()
+    buf.text(head_text)
 
     def flush() -> None:
-        text = _norm("".join(buf))
-        if text:
-            node.parts.append(text)
-        buf.clear()
+        nonlocal buf
+        node.add_text(buf.done())
+        buf = Run()
 
     for child in elements:
         tag = child.tag if isinstance(child.tag, str) else None
-        if tag is None or tag == "NOTE":
+        if tag is None:
             pass
         elif tag == "LIST":
             flush()
@@ -148,7 +152,8 @@ def _children(head_text: str | None, elements: list[etree._Element], node: Node)
                 if np is not None:
                     _point(np, node)
                 else:  # dash-indented item: not a numbered point, stays in the parent's text
-                    node.parts.append("— " + inline(item))
+                    t = text_of(item)
+                    node.add_text(Text("— " + t.plain, None if t.html is None else "— " + t.html, t.notes))
         elif tag == "NP":
             flush()
             _point(child, node)
@@ -157,16 +162,10 @@ def _children(head_text: str | None, elements: list[etree._Element], node: Node)
             _content(child, node)
         elif tag in _BLOCKS:
             flush()
-            text = inline(child)
-            if text:
-                if _quotes(child):
-                    node.quoted.add(len(node.parts))
-                node.parts.append(text)
+            node.add_text(text_of(child), quoted=_quotes(child))
         else:
-            buf.append(inline(child))
-        tail = _norm(child.tail or "")
-        if tail:
-            buf.append(tail)
+            add_child(child, buf)
+        buf.text(child.tail)
     flush()
 
 
@@ -239,7 +238,7 @@ def parse_act(root: etree._Element, act: Node) -> None:
         rec = act.add(Node("Recital", number, label=f"({number})", anchor=f"rct_{number}"))
         for child in np:
             if isinstance(child.tag, str) and child.tag != "NO.P":
-                rec.parts.append(inline(child))
+                rec.add_text(text_of(child))
     terms = root.find("ENACTING.TERMS")
     if terms is None:
         raise ValueError("no enacting terms")

@@ -23,6 +23,7 @@ SECTIONS = [
     ("Key dates", AIKG.KeyDate),
     ("Guidance", AIKG.GuidanceSection),
     ("Licences", AIKG.Licence),
+    ("Modalities", AIKG.Modality),
 ]
 
 

@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from reasoner import paths
-from reasoner.description import MODALITIES, fields
+from reasoner.description import fields, modalities
 from reasoner.ids import AIKG, ID
 
 _TYPES: dict[str, dict[str, Any]] = {
@@ -30,17 +30,56 @@ def _definitions() -> dict[str, tuple[str, list[str]]]:
     return out
 
 
+_COUNTRY: dict[str, Any] = {"type": "string", "pattern": "^[A-Z]{2}$"}
+
+
+def _modality_schema() -> dict[str, Any]:
+    """A key of the modality vocabulary or an alias (the engine also ignores case and treats spaces,
+    hyphens and underscores alike; the schema lists the spellings as the vocabulary writes them)."""
+    vocabulary = modalities().values()
+    keys = [m.key for m in vocabulary]
+    aliases = sorted({a for m in vocabulary for a in m.aliases})
+    return {
+        "anyOf": [
+            {"enum": keys, "description": "a key of the modality vocabulary"},
+            {"enum": aliases, "description": "an alias, read as its key"},
+        ]
+    }
+
+
 def json_schema() -> dict[str, Any]:
     defs = _definitions()
     top: dict[str, Any] = {}
     nested: dict[str, dict[str, Any]] = {}
-    for key, f in sorted(fields().items()):
+    known = fields()
+    for key, f in sorted(known.items()):
+        if key.count(".") > 1:  # a member of an object form, written inside its parent below
+            continue
         schema: dict[str, Any] = dict(_TYPES[f.type])
         if key in ("input_modalities", "output_modalities"):
-            schema = {"type": "array", "items": {"enum": list(MODALITIES)}}
+            schema = {"type": "array", "items": _modality_schema()}
         if f.documentation and f.type == "string":
             schema = {"type": ["string", "number", "boolean"]}
-        schema = {"anyOf": [schema, {"type": "null"}], "description": defs[key][0]}
+        if f.allowed:
+            schema = {"type": "string", "enum": list(f.allowed)}
+        if key.endswith(".country"):
+            schema = _COUNTRY
+        members = {k[len(key) + 1 :]: k for k in known if k.startswith(key + ".")}
+        if members:  # a name, or an object {"name": ..., member: ...}
+            props: dict[str, dict[str, Any]] = {"name": {"type": "string", "minLength": 1}}
+            props |= {
+                m: _COUNTRY if m == "country" else dict(_TYPES[known[k].type]) for m, k in members.items()
+            }
+            for m, k in members.items():
+                props[m] = {**props[m], "description": defs[k][0]}
+            form = {
+                "type": "object",
+                "properties": props,
+                "required": ["name"],
+                "additionalProperties": False,
+            }
+            schema = {"anyOf": [{"type": "string"}, form]}
+        schema = {"anyOf": [*schema.get("anyOf", [schema]), {"type": "null"}], "description": defs[key][0]}
         head, _, tail = key.partition(".")
         if tail:
             nested.setdefault(head, {})[tail] = schema
@@ -66,7 +105,10 @@ DOC_HEAD = """# Model description: every key
 Generated from `ontology/description.ttl` by `aiact schema --keys` (a test keeps this page in step with
 it). Every field is optional except `name`; a missing fact is reported, never assumed. `documentation.*`
 keys hold a URL or a short text (energy: a number of MWh). The JSON Schema is
-`docs/description.schema.json` (`aiact schema`).
+`docs/description.schema.json` (`aiact schema`); a description may name it in a top-level `$schema`
+key, which is kept and not reasoned on. A description with problems is refused with every problem at
+once, each naming its key: a misspelt key gets a "did you mean", a quoted number a hint to drop the
+quotes.
 
 """
 
@@ -81,5 +123,31 @@ def key_reference() -> str:
     for key, f in sorted(fields().items(), key=lambda kv: (kv[1].documentation, kv[0])):
         what, asks = defs[key]
         cited = ", ".join(index[str(ID[a])].notation for a in asks)
-        lines.append(f"| `{key}` | {f.type} | {what} | {cited} |")
-    return DOC_HEAD + "\n".join(lines) + "\n"
+        kind = "string or object" if any(k.startswith(key + ".") for k in fields()) else f.type
+        kind = "list of modalities" if key in ("input_modalities", "output_modalities") else kind
+        lines.append(f"| `{key}` | {kind} | {what} | {cited} |")
+    return DOC_HEAD + "\n".join(lines) + "\n" + _modality_reference()
+
+
+def _modality_reference() -> str:
+    lines = [
+        "",
+        "## Modalities",
+        "",
+        "The values of `input_modalities` and `output_modalities` (`aikg:Modality` in",
+        "`ontology/description.ttl`). Case does not matter, and spaces, hyphens and underscores count",
+        "alike; an alias is read as its key when the description becomes RDF, and the description keeps",
+        "what was written. A task (`text-to-image`) is not a modality: write its input and its output.",
+        "*Language*: the output meets the modality part of the Guidelines' indicative criterion of a",
+        "general-purpose AI model; *from text*: it does when generated from a text input (Guidelines",
+        "C(2025) 5045, section 2.1).",
+        "",
+        "| key | aliases | language | from text | what |",
+        "|---|---|---|---|---|",
+    ]
+    for m in modalities().values():
+        aliases = ", ".join(f"`{a}`" for a in m.aliases)
+        yes = {True: "yes", False: ""}
+        flags = f"{yes[m.generative_language]} | {yes[m.generative_from_text]}"
+        lines.append(f"| `{m.key}` | {aliases} | {flags} | {m.definition} |")
+    return "\n".join(lines) + "\n"

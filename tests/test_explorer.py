@@ -78,6 +78,17 @@ def test_contents_to_art_53_2_and_follow_a_reference(page: Any) -> None:
     page.wait_for_selector("h1:has-text('Art. 53 ')")
 
 
+def test_the_threshold_reads_with_a_superscript(page: Any, base: str) -> None:
+    """Art. 51(2) is "greater than 10^25." in the graph; the reader shows a real superscript, and the
+    reference placed by offset in the same sentence is still a link."""
+    page.goto(base + "/#/p/" + "Art.%2051(2)")
+    page.wait_for_selector("#n-Art-51-2-.target")
+    assert page.inner_text("#n-Art-51-2- p.own sup") == "25"
+    assert "10^25" not in page.inner_text("#n-Art-51-2-")
+    assert page.locator("#n-Art-51-2- a.xref", has_text="paragraph 1, point (a)").count() == 1
+    shot(page, "8-art-51-2-superscript")
+
+
 def test_breadcrumbs_and_permalink_of_a_point(page: Any, base: str) -> None:
     page.goto(base + "/#/p/" + "Annex%20XI%2C%20Section%201(2)(d)")
     page.wait_for_selector("#n-Annex-XI-Section-1-2-d-.target")
@@ -92,7 +103,7 @@ def test_validation_round_trip_with_an_example(page: Any, base: str) -> None:
     page.fill("#as-of", "2026-11-24")
     page.get_by_role("button", name="Validate").click()
     page.wait_for_selector("#report")
-    assert "Meridian-Ultra, as of 2026-11-24: 3 violation(s)" in page.inner_text("#verdict")
+    assert "Meridian-Ultra, as of 2026-11-24: does not conform: 1 violation(s)" in page.inner_text("#verdict")
     assert "violated" in page.inner_text("#obligations")
     assert "documentation.adversarial_testing" in page.inner_text("#violations")
     shot(page, "3-validate")
@@ -101,6 +112,22 @@ def test_validation_round_trip_with_an_example(page: Any, base: str) -> None:
     assert "sh:ValidationReport" in Path(dl.value.path()).read_text()
     page.locator("#violations a", has_text="Art. 55(1)(a)").first.click()
     page.wait_for_selector("h1:has-text('Art. 55 ')")
+
+
+def test_validation_that_cannot_tell_says_so_and_names_the_facts(page: Any, base: str) -> None:
+    """The third verdict: an undetermined obligation gives "cannot tell", never "conforms"."""
+    page.get_by_role("link", name="Validate a model").click()
+    page.fill(
+        "#description",
+        '{"name": "OpenQuestion", "training_compute_flop": 5e23, "output_modalities": ["text"]}',
+    )
+    page.fill("#as-of", "2026-11-24")
+    page.get_by_role("button", name="Validate").click()
+    page.wait_for_selector("#report")
+    assert "OpenQuestion, as of 2026-11-24: cannot tell" in page.inner_text("#verdict")
+    assert "placed_on_eu_market" in page.inner_text("#missing-facts")
+    assert "undetermined" in page.inner_text("#obligations")
+    shot(page, "3b-validate-cannot-tell")
 
 
 def test_sparql_query_from_the_library(page: Any) -> None:

@@ -135,7 +135,8 @@ def test_law_and_guidance_are_kept_apart() -> None:
     }
     assert binding == {"gpai-compute": False, "systemic-risk-compute": True, "modification-fraction": False,
                        "modification-fallback-systemic": False, "modification-fallback": False,
-                       "business-users": True}  # fmt: skip
+                       "business-users": True, "compute-estimate": False,
+                       "compute-tolerance": False}  # fmt: skip
 
 
 def test_a_delegated_act_moving_the_threshold_is_a_one_triple_edit(tmp_path: Path) -> None:
@@ -156,6 +157,15 @@ def test_a_delegated_act_moving_the_threshold_is_a_one_triple_edit(tmp_path: Pat
     assert before["classification"]["systemic_risk"]["value"] is True
     assert after["classification"]["systemic_risk"]["value"] is False
     assert "1e26 FLOP" in after["classification"]["systemic_risk"]["because"]
+    # the modification fallback (one third of the threshold, Guidelines section 3.2) is derived and moves too:
+    # 4e24 FLOP modifying a systemic-risk original of unknown compute is above 1e25 / 3, not above 1e26 / 3
+    fine_tune = {"name": "FineTune", "base_model": {"name": "Big", "systemic_risk": True},
+                 "modification_compute_flop": 4.0e24, "output_modalities": ["text"]}  # fmt: skip
+    before = report(engine, engine.assess(fine_tune, day))
+    after = report(after_engine, after_engine.assess(fine_tune, day))
+    assert before["classification"]["provider_of_new_model"]["value"] is True
+    assert after["classification"]["provider_of_new_model"]["value"] is False
+    assert "1e26 FLOP" in after["classification"]["provider_of_new_model"]["because"]
 
 
 def test_dpv_mappings_point_at_the_ai_act_extension() -> None:

@@ -1,4 +1,4 @@
-"""The Formex copy in kg/formex is the Official Journal's, unmodified."""
+"""The Formex copy in kg/formex is the Official Journal's, unmodified; so is the EUR-Lex HTML beside it."""
 
 import hashlib
 
@@ -7,7 +7,7 @@ from reasoner import paths
 
 def test_formex_files_match_their_checksums() -> None:
     lines = (paths.FORMEX / "SHA256SUMS").read_text().splitlines()
-    assert len(lines) == 15  # the act, 13 annexes, the manifest
+    assert len(lines) == 16  # the act, 13 annexes, the manifest, the EUR-Lex HTML rendering
     for line in lines:
         digest, name = line.split()
         assert hashlib.sha256((paths.FORMEX / name).read_bytes()).hexdigest() == digest, name
@@ -17,3 +17,4 @@ def test_provenance_note_names_the_source_and_the_version() -> None:
     note = (paths.FORMEX / "PROVENANCE.md").read_text()
     assert "http://data.europa.eu/eli/reg/2024/1689/oj" in note
     assert "2026/1744" in note  # the amendments the graph does not include
+    assert "eurlex.html" in note and "2011/833/EU" in note  # the HTML the text is checked against, reuse

@@ -28,7 +28,7 @@ def _validate(*args: str) -> subprocess.CompletedProcess[str]:
 def test_conforming_example_exits_0_with_a_readable_report() -> None:
     out = _validate(str(EXAMPLES / "documented-model.json"))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("ExampleLM-7B — assessed as of 2026-11-24: conforms")
+    assert out.stdout.startswith("ExampleLM-7B — as of 2026-11-24: CONFORMS")
     assert "gpai model: yes — 8.4e23 FLOP > 1e23 FLOP and generates text (Art. 3(63);" in out.stdout
     assert "[guidance]" in out.stdout  # the compute criterion is guidance, and says so
 
@@ -36,8 +36,41 @@ def test_conforming_example_exits_0_with_a_readable_report() -> None:
 def test_violating_example_exits_1_and_cites_each_violation() -> None:
     out = _validate(str(EXAMPLES / "closed-frontier-model.json"))
     assert out.returncode == 1
-    assert "documentation.adversarial_testing (Art. 55(1)(a))" in out.stdout
-    assert "documentation.system_architecture (Annex XI, Section 2(3); Art. 53(1)(a))" in out.stdout
+    assert out.stdout.startswith("Meridian-Ultra — as of 2026-11-24: DOES NOT CONFORM")
+    # one entry per key in "what to add", with every provision that asks for it
+    assert (
+        "[violation] documentation.adversarial_testing (Annex XI, Section 2(2); Art. 53(1)(a); Art. 55(1)(a))"
+        in out.stdout
+    )
+    assert out.stdout.count("] documentation.adversarial_testing (") == 1
+    # Annex XI, Section 2(3) asks for the system architecture only where applicable
+    assert "[info] documentation.system_architecture (Annex XI, Section 2(3); Art. 53(1)(a))" in out.stdout
+
+
+def test_undetermined_obligations_exit_3_and_name_the_facts_to_add(tmp_path: Path) -> None:
+    model = json.loads((EXAMPLES / "documented-model.json").read_text())
+    del model["placed_on_eu_market"]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model))
+    out = _validate(str(path))
+    assert out.returncode == 3, out.stdout
+    first = out.stdout.splitlines()[0]
+    assert "CANNOT TELL" in first and "placed_on_eu_market" in first
+    rep = json.loads(_validate(str(path), "--format", "json").stdout)
+    assert rep["conforms"] is None and rep["missing_facts"] == ["placed_on_eu_market"]
+
+
+def test_several_files_exit_with_the_gravest_outcome(tmp_path: Path) -> None:
+    model = json.loads((EXAMPLES / "documented-model.json").read_text())
+    del model["placed_on_eu_market"]
+    undetermined = tmp_path / "model.json"
+    undetermined.write_text(json.dumps(model))
+    assert _validate(str(EXAMPLES / "documented-model.json"), str(undetermined)).returncode == 3
+    both = _validate(str(undetermined), str(EXAMPLES / "closed-frontier-model.json"))
+    assert both.returncode == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert _validate(str(bad), str(EXAMPLES / "closed-frontier-model.json")).returncode == 2
 
 
 def test_json_report_follows_the_contract() -> None:

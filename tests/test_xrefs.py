@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rdflib import RDF
 
 from reasoner.act import Act
 from reasoner.build import BuildResult
+from reasoner.ids import AIKG, ELI
 from reasoner.xrefs import Resolver, extract
 from tests.xref_eval import score
 
@@ -52,3 +54,28 @@ def test_amending_articles_cite_the_amended_act(act: Act) -> None:
         "text": "Article 17",
     } in refs
     assert not [r for r in refs if r["target"] == "Art. 17"]
+
+
+def test_every_reference_is_at_its_offset_in_the_text_a_reader_shows(fresh: BuildResult) -> None:
+    """Offsets count in the provision's own text: ``aikg:text`` of a provision without sub-provisions,
+    lead and tail joined by a newline around them (how ``reasoner.reader.tree`` splits them), the
+    heading for a negative offset."""
+    g, misplaced, n = fresh.graph, [], 0
+    for ref in g.subjects(RDF.type, AIKG.CrossReference):
+        s, span, offset = (
+            g.value(ref, AIKG.source),
+            str(g.value(ref, AIKG.span)),
+            int(g.value(ref, AIKG.offset)),
+        )
+        if offset < 0:
+            own = str(g.value(s, ELI.title))
+            offset += len(own) + 1
+        elif fresh.index.children.get(str(s)):
+            lead, tail = str(g.value(s, AIKG.leadText) or ""), str(g.value(s, AIKG.tailText) or "")
+            own = f"{lead}\n{tail}" if lead else tail
+        else:
+            own = str(g.value(s, AIKG.text))
+        n += 1
+        if own[offset : offset + len(span)] != span:
+            misplaced.append(f"{fresh.index[str(s)].notation}: {span!r} at {offset}")
+    assert n == len(fresh.references) and misplaced == []

@@ -83,7 +83,29 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     413: PROBLEM_SCHEMA,
     415: PROBLEM_SCHEMA,
-    422: PROBLEM_SCHEMA,
+    422: {
+        "description": "The description has problems: every one is listed in `errors` (field and problem), "
+        "the first also in `field`.",
+        "content": {
+            "application/problem+json": {
+                "example": {
+                    "type": "about:blank",
+                    "title": "Unprocessable description",
+                    "status": 422,
+                    "detail": "2 problems: training_compute_flops: unknown field (did you mean "
+                    "'training_compute_flop'?); parameters: is a quoted number: write 7e9 without quotes",
+                    "field": "training_compute_flops",
+                    "errors": [
+                        {
+                            "field": "training_compute_flops",
+                            "problem": "unknown field (did you mean 'training_compute_flop'?)",
+                        },
+                        {"field": "parameters", "problem": "is a quoted number: write 7e9 without quotes"},
+                    ],
+                }
+            }
+        },
+    },
 }
 
 
@@ -97,7 +119,8 @@ async def _assess(request: Request, services: ServicesDep, as_of: dt.date | None
     except UnicodeDecodeError as err:
         raise Problem(422, "the description is not UTF-8 text") from err
     except DescriptionError as err:
-        raise Problem(422, str(err), field=err.field or None) from err
+        errors = [{"field": e.field or None, "problem": e.problem} for e in err.problems]
+        raise Problem(422, str(err), field=err.field or None, errors=errors) from err
     engine = services.engine
     return engine, await run_in_threadpool(engine.assess, data, as_of or dt.date.today())
 

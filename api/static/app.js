@@ -41,13 +41,20 @@ function fail(err) {
   show(el("h1", { text: "Something went wrong" }), el("p", { class: "error", role: "alert", text: err.message }));
 }
 
-/* Text with its cross-references as links. refs: [{start, end, targets: [{notation, iri, internal}]}] */
+/* Plain text with its superscripts: the graph writes 10 to the power 25 as "10^25" (docs/notation.md).
+   Text nodes and <sup> elements only, never HTML from the data. */
+function rich(text) {
+  return text.split(/\^(\d+)/).map((part, i) => (i % 2 ? el("sup", {}, part) : part));
+}
+
+/* Text with its cross-references as links. refs: [{start, end, targets: [{notation, iri, internal}]}];
+   offsets count in the plain text, so the text is cut at them first and each piece rendered after. */
 function linked(text, refs) {
   const out = [];
   let at = 0;
   for (const r of refs || []) {
     if (r.start < at || r.end > text.length) continue;
-    out.push(text.slice(at, r.start));
+    out.push(rich(text.slice(at, r.start)));
     const [first, ...rest] = r.targets;
     const a = first.internal ? link(first.notation, text.slice(r.start, r.end))
       : el("a", { href: first.iri, rel: "noopener", title: first.notation }, text.slice(r.start, r.end));
@@ -60,7 +67,7 @@ function linked(text, refs) {
     }
     at = r.end;
   }
-  out.push(text.slice(at));
+  out.push(rich(text.slice(at)));
   return out;
 }
 
@@ -250,7 +257,7 @@ const citeLinks = (cites) => cites.map((c, i) => [i ? "; " : "",
 function reportView(rep) {
   const cls = Object.entries(rep.classification).map(([k, c]) => el("tr", {},
     el("th", { scope: "row" }, k.replaceAll("_", " ")),
-    el("td", { class: "status" }, c.value === null ? "unknown" : c.value ? "yes" : "no"),
+    el("td", { class: "status" }, c.basis === "moot" ? "moot" : c.value === null ? "unknown" : c.value ? "yes" : "no"),
     el("td", {}, c.because, c.missing ? el("div", { class: "meta" }, "Missing: " + c.missing.join(", ")) : null),
     el("td", {}, citeLinks(c.citations))));
   const obligations = rep.obligations.map((o) => el("tr", {},
@@ -261,9 +268,16 @@ function reportView(rep) {
     el("span", { class: `status sev-${v.severity}` }, v.severity), " ", el("code", {}, v.path), ": ", v.message,
     " (", citeLinks(v.citations), ")"));
   const count = rep.violations.filter((v) => v.severity === "violation").length;
+  // three honest states: conforms (true), does not conform (false), cannot tell (null)
+  const verdict = rep.conforms === true ? ["conforms", "conforms"]
+    : rep.conforms === false ? ["status-violated", `does not conform: ${count} violation(s)`]
+    : ["status-undetermined", "cannot tell: some obligations are undetermined"];
+  const facts = rep.missing_facts && rep.missing_facts.length
+    ? el("p", { id: "missing-facts" }, "Facts to add: ", rep.missing_facts.map((f, i) => [i ? ", " : "", el("code", {}, f)]))
+    : null;
   return el("section", { id: "report", "aria-labelledby": "verdict" },
-    el("h2", { id: "verdict", class: rep.conforms ? "conforms" : "status-violated" },
-      `${rep.model}, as of ${rep.as_of}: ${rep.conforms ? "conforms" : count + " violation(s)"}`),
+    el("h2", { id: "verdict", class: verdict[0] }, `${rep.model}, as of ${rep.as_of}: ${verdict[1]}`),
+    facts,
     el("h3", { text: "Classification" }),
     el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, el("tr", {}, ["Question", "Answer", "Because", "Citations"].map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, cls))),
@@ -408,7 +422,7 @@ async function searchPage(q) {
   const data = await getJSON(`/search?q=${enc(q)}`);
   show(el("h1", {}, `Search: “${q}”`),
     data.results.length ? el("ol", { id: "hits" }, data.results.map((h) => el("li", { class: "hit" },
-      link(h.notation), h.title ? ` — ${h.title}` : "", el("p", {}, h.snippet)))) : el("p", { text: "Nothing found." }));
+      link(h.notation), h.title ? ` — ${h.title}` : "", el("p", {}, rich(h.snippet))))) : el("p", { text: "Nothing found." }));
 }
 
 document.addEventListener("submit", async (ev) => {
