@@ -1,4 +1,4 @@
-.PHONY: help install check test build bench
+.PHONY: help install check test build bench load
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*##/\t/'
 install:  ## install the project with its development tools
@@ -11,3 +11,5 @@ build:  ## regenerate kg/provisions.ttl from the Formex files
 	aiact build --strict
 bench:  ## benchmarks, on demand
 	python bench/bench_store.py && python bench/bench_validate.py
+load:  ## 60 s of mixed traffic against a fresh service: throughput, latency per route, errors, memory
+	python bench/load.py

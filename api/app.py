@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import http_rules, problems
+from api.hygiene import InputHygiene
 from api.limits import BodyLimit
 from api.routes import explorer, meta, provisions, sparql, validate
 from api.settings import Settings
@@ -24,14 +25,18 @@ graph with SPARQL 1.1, browse provisions and their cross-references. Every concl
 errors are `application/problem+json`."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The application; ``services``: already loaded (``aiact serve`` loads them first, to refuse a bad
+    graph with a message rather than a traceback), else loaded at start-up."""
+    settings = settings or (services.settings if services else Settings.from_env())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = Services(settings)
-        yield
-        app.state.services.close()
+        app.state.services = services or Services(settings)
+        try:
+            yield
+        finally:  # the workers stop with the service, however it stops
+            app.state.services.close()
 
     app = FastAPI(title="aiact-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
@@ -48,9 +53,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         description = {k: v for k, v in json_schema().items() if not k.startswith("$")}
         schema.setdefault("components", {}).setdefault("schemas", {})["Description"] = description
+        problems.document(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(InputHygiene)  # a path or query string that is not clean text: 400
     app.add_middleware(BodyLimit, max_body=settings.max_body)
+    http_rules.install(app, settings)  # HEAD as GET, 405 with Allow, CORS (outermost)
     return app

@@ -98,11 +98,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Load and check everything first: a bad graph is a one-line message and exit code 2."""
     import uvicorn
 
     from api.app import create_app
+    from api.settings import Settings
+    from api.state import Services
+    from reasoner.integrity import GraphError
 
-    uvicorn.run(create_app(), host=args.host, port=args.port)
+    try:
+        settings = Settings.from_env()
+        services = Services(settings)
+    except (GraphError, ValueError) as err:
+        print(f"aiact serve: {err}", file=sys.stderr)
+        return 2
+    services.warm_up()
+    uvicorn.run(create_app(settings, services), host=args.host, port=args.port)
     return 0
 
 

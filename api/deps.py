@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from api.state import Services
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    """Async, so that FastAPI resolves it on the event loop: no thread taken from the pool per request."""
     s: Services = request.app.state.services
     return s
 

@@ -1,18 +1,25 @@
 """What the service loads once: the store (embedded or external), the Act, the engine, the SPARQL
-workers and the search index. Routes reach it through ``deps``."""
+workers and the search index. Routes reach it through ``deps``.
+
+Start-up checks the built graph first (``reasoner.integrity``): the file against its manifest (present,
+not empty, its size, its sha256), then the loaded graph against the manifest's counts; any difference is
+a :class:`~reasoner.integrity.GraphError` naming the file, and no service starts. SPARQL parsing
+(pyparsing, not thread-safe) is serialised process-wide (``reasoner.parsing_lock``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from api.settings import Settings
+from reasoner import integrity, parsing_lock, paths
 from reasoner.act import Act
 from reasoner.engine import Engine
 from reasoner.query_pool import QueryPool
 from reasoner.remote_store import SparqlEndpointStore
 from reasoner.search import Search
-from reasoner.store import OxigraphStore, Store, default_files
+from reasoner.store import OxigraphStore, Store, default_files, graph_of
 
 
 @dataclass
@@ -21,19 +28,40 @@ class Services:
     store: Store = field(init=False)
     pool: QueryPool | None = field(init=False, default=None)
     remote: SparqlEndpointStore | None = field(init=False, default=None)
+    files: list[Path] = field(init=False)
 
     def __post_init__(self) -> None:
+        parsing_lock.install()  # validations and the SPARQL endpoint parse SPARQL in threads at once
+        graph = self.settings.graph or paths.PROVISIONS
+        self.files = [graph, *(f for f in default_files() if f != paths.PROVISIONS)]
+        local = self._load_checked(graph)
         if self.settings.sparql_endpoint:
             self.remote = SparqlEndpointStore(self.settings.sparql_endpoint, self.settings.query_timeout)
             self.store = self.remote
         else:
-            self.store = OxigraphStore(named_graphs=True)
+            self.store = local
             self.pool = QueryPool(
-                default_files(),
+                self.files,
                 self.settings.query_workers,
                 self.settings.query_timeout,
                 self.settings.max_rows,
+                queue=self.settings.query_queue,
+                memory=self.settings.worker_memory,
+                max_length=self.settings.max_query_length,
+                max_depth=self.settings.max_query_depth,
             )
+
+    def _load_checked(self, graph: Path) -> OxigraphStore:
+        """The embedded store, once the built graph has passed its checks before and after loading."""
+        manifest = integrity.check_file(graph)
+        try:
+            store = OxigraphStore(self.files, named_graphs=True)
+        except (SyntaxError, ValueError, OSError) as err:
+            raise integrity.GraphError(
+                graph, f"the graph cannot be loaded ({err}); {integrity.REBUILD}"
+            ) from err
+        integrity.check_loaded(graph, manifest, store.store, graph_of(graph))
+        return store
 
     @cached_property
     def act(self) -> Act:
@@ -42,11 +70,19 @@ class Services:
     @cached_property
     def engine(self) -> Engine:
         """Validation runs on the embedded store: the rules need a graph per request of their own."""
-        return Engine()
+        return Engine(Act(OxigraphStore(self.files)))
 
     @cached_property
     def search(self) -> Search:
         return Search(self.act)
+
+    def warm_up(self) -> None:
+        """Load now what is otherwise loaded by the first request that needs it (the index of provisions,
+        the engine, the search index): ``aiact serve`` does, so that no early request stalls the others.
+        An external store is not asked at start-up: it may come up after the service."""
+        _ = self.engine
+        if self.remote is None:
+            _ = self.act.index, self.search
 
     def close(self) -> None:
         if self.pool is not None:

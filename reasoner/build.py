@@ -1,8 +1,8 @@
 """Build the provisions graph of the Act from the Formex files: ``aiact build``.
 
 Reads ``kg/formex/``, places every provision (``reasoner.provisions``), extracts the cross-references
-(``reasoner.xrefs``) and writes ``kg/provisions.ttl``. The same input gives byte-identical Turtle:
-triples are written sorted, with no blank nodes.
+(``reasoner.xrefs``) and writes ``kg/provisions.ttl``, with its manifest ``kg/provisions.manifest.json``
+beside it. The same input gives byte-identical Turtle: triples are written sorted, with no blank nodes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from reasoner import paths
 from reasoner.formex import Node, read_act
 from reasoner.ids import ACT, AIKG, ELI, EURLEX
 from reasoner.index import Index
+from reasoner.integrity import write_manifest
 from reasoner.provisions import Placed, place
 from reasoner.xrefs import External, Reference, extract_all
 
@@ -163,6 +164,8 @@ def serialise(g: Graph) -> str:
 
 
 def write(result: BuildResult, target: Path | None = None) -> Path:
+    """Write the Turtle, and its manifest beside it (``reasoner.integrity``: what the service checks)."""
     out = target or paths.PROVISIONS
     out.write_text(serialise(result.graph), encoding="utf-8")
+    write_manifest(out)
     return out

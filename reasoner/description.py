@@ -14,18 +14,29 @@ import difflib
 import json
 import math
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 import yaml
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
+from rdflib.parser import PythonInputSource
+from rdflib.plugins.shared.jsonld.context import Context as _JsonLdContext
 
 from reasoner import paths
+from reasoner.excerpt import excerpt
 from reasoner.ids import AIKG
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 20  # levels of nesting a description may have (it needs three)
+MAX_DIGITS = 400  # digits a number may be written with (a double has at most 309 before the point)
+MAX_PROBLEMS = 50  # problems listed in one error; beyond, their number
+BASE = "https://w3id.org/aiact-kg/description/"  # what relative IRIs of an RDF description resolve against
 _NESTED = ("provider", "base_model", "documentation")
 _MODALITY_KEYS = ("input_modalities", "output_modalities")
 MODEL = URIRef("urn:aiact-kg:description")
@@ -44,7 +55,94 @@ Yaml12Loader.add_implicit_resolver(
 
 
 def yaml_load(text: str) -> Any:
+    """YAML the project writes itself (test cases, templates): anchors and aliases allowed."""
     return yaml.load(text, Loader=Yaml12Loader)  # a SafeLoader subclass
+
+
+class DescriptionLoader(Yaml12Loader):
+    """YAML a user sends: no anchors or aliases (a few hundred bytes of aliases expand to gigabytes),
+    at most :data:`MAX_DEPTH` levels, numbers of at most :data:`MAX_DIGITS` digits, and dates left as
+    the text they are (YAML 1.2 has no timestamp type): ``2025-02-30`` is then a description problem
+    of its key, not a crash of the YAML reader."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "YAML anchors and aliases (&name, *name) are not accepted in a description: "
+                "write each value out",
+                event.start_mark,
+            )
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = re.sub(r"[^0-9a-fA-F]", "", str(node.value))
+        if len(digits) > MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(digits)} digits is too large", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+
+DescriptionLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in Yaml12Loader.yaml_implicit_resolvers.items()
+}
+DescriptionLoader.add_constructor("tag:yaml.org,2002:int", DescriptionLoader.construct_yaml_int)
+
+
+def _yaml_description(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=DescriptionLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as err:
+        raise DescriptionError("", f"not valid YAML: {_cut(str(err))}") from err
+    except Exception as err:  # a constructor's own error: !!float abc, !!bool maybe, !!timestamp 2025-02-30
+        raise DescriptionError("", f"not valid YAML: a tagged value cannot be read: {_reason(err)}") from err
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise DescriptionError("", f"a number of {len(text.lstrip('-'))} digits is too large")
+    return int(text)
+
+
+def _json(text: str, what: str = "JSON") -> Any:
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except DescriptionError:
+        raise
+    except json.JSONDecodeError as err:
+        raise DescriptionError(
+            "", f"not valid {what}: {err.msg} at line {err.lineno}, column {err.colno}"
+        ) from err
+    except (RecursionError, ValueError) as err:
+        raise DescriptionError("", f"not valid {what}: {_reason(err)}") from err
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    """A parser's message, on one line and at most ``limit`` characters (it may quote the input)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    if "integer string conversion" in str(err):
+        return "a number has more than 4300 digits"
+    return _cut(str(err)) or type(err).__name__
 
 
 @dataclass(frozen=True)
@@ -59,12 +157,17 @@ class Problem:
 
 
 class DescriptionError(ValueError):
-    """The description cannot be read. ``problems`` lists every problem found; ``field`` and
-    ``problem`` are those of the first, and the message lists them all."""
+    """The description cannot be read. ``problems`` lists every problem found (the first
+    :data:`MAX_PROBLEMS`, then how many more); ``field`` and ``problem`` are those of the first, and
+    the message lists them all."""
 
     def __init__(self, field: str = "", problem: str = "", problems: list[Problem] | None = None) -> None:
         found = list(problems) if problems else [Problem(field, problem)]
-        text = str(found[0]) if len(found) == 1 else f"{len(found)} problems: " + "; ".join(map(str, found))
+        count = len(found)
+        if count > MAX_PROBLEMS:
+            more = count - MAX_PROBLEMS
+            found = [*found[:MAX_PROBLEMS], Problem("", f"and {more} more problem{'s' * (more > 1)}")]
+        text = str(found[0]) if count == 1 else f"{count} problems: " + "; ".join(map(str, found))
         super().__init__(text)
         self.problems = found
         self.field = found[0].field
@@ -157,20 +260,12 @@ def load(text: str | bytes, media_type: str = "application/json") -> dict[str, A
     if kind in ("text/turtle", "application/ld+json", "application/n-triples"):
         data = from_rdf(raw, kind)
     elif kind in ("application/yaml", "application/x-yaml", "text/yaml"):
-        try:
-            data = yaml_load(raw)
-        except yaml.YAMLError as err:
-            raise DescriptionError("", f"not valid YAML: {err}") from err
+        data = _yaml_description(raw)
     elif kind == "application/json":
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise DescriptionError(
-                "", f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
-            ) from err
+        data = _json(raw)
     else:
         raise DescriptionError(
-            "", f"unsupported media type {media_type!r}: use JSON, YAML, Turtle or JSON-LD"
+            "", f"unsupported media type {excerpt(media_type)}: use JSON, YAML, Turtle or JSON-LD"
         )
     return check(data)
 
@@ -190,26 +285,66 @@ def check(data: object) -> dict[str, Any]:
     """Check keys and values; return the description as given (no default is filled in, no alias
     replaced). Every problem is reported at once, in one :class:`DescriptionError`."""
     if not isinstance(data, dict):
-        raise DescriptionError("", "a description is an object with at least a 'name'")
+        raise DescriptionError(
+            "", f"a description is an object with at least a 'name', not {_kind(data)} {excerpt(data, 40)}"
+        )
     known = fields()
     problems: list[Problem] = []
     for key, value in data.items():
-        if key in _NESTED:
+        if not isinstance(key, str):
+            problems.append(_not_a_key(key))
+        elif key in _NESTED:
             if value is None:
                 continue
             if not isinstance(value, dict):
-                problems.append(Problem(key, "must be an object"))
+                problems.append(Problem(key, f"must be an object, not {_kind(value)} {excerpt(value, 40)}"))
                 continue
             for sub, subvalue in value.items():
-                problems += _check_value(f"{key}.{sub}", subvalue, known)
+                if not isinstance(sub, str):
+                    problems.append(_not_a_key(sub, key))
+                else:
+                    problems += _check_value(f"{key}.{sub}", subvalue, known)
         else:
-            problems += _check_value(str(key), value, known)
+            problems += _check_value(key, value, known)
     name = data.get("name")
     if (not isinstance(name, str) or not name.strip()) and not any(p.field == "name" for p in problems):
         problems.append(Problem("name", "is required and must be a non-empty string"))
     if problems:
         raise DescriptionError(problems=problems)
     return data
+
+
+def _kind(value: object) -> str:
+    """What a value is, in the words of JSON and YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, dt.date):
+        return "a date"
+    return f"a {type(value).__name__}"
+
+
+def _not_a_key(key: object, parent: str = "") -> Problem:
+    """YAML lets ``1: 2``, ``true: 2`` and ``null: x`` be keys; a description's keys are strings."""
+    written = json.dumps(key) if key is None or isinstance(key, bool | int | float) else excerpt(key, 40)
+    field = f"{parent}.{written}" if parent else written
+    return Problem(
+        field, f'is not a field: keys are strings, and this one is {_kind(key)} (write "{field}"?)'
+    )
+
+
+def _field(key: str) -> str:
+    """A key as an error names it: at most 80 characters."""
+    return key if len(key) <= 80 else key[:79] + "…"
 
 
 def _did_you_mean(key: str, known: dict[str, Field]) -> str:
@@ -232,10 +367,13 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 def _check_value(key: str, value: object, known: dict[str, Field]) -> list[Problem]:
     if key not in known:
-        return [Problem(key, f"unknown field{_did_you_mean(key, known)}")]
+        hint = _did_you_mean(key, known) if len(key) <= 80 else ""
+        return [Problem(_field(key), f"unknown field{hint}")]
     if value is None:
         return []
     f = known[key]
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1023:
+        return [Problem(key, f"is too large a number ({excerpt(value)}): a double goes up to about 1.8e308")]
     if key in _MODALITY_KEYS:
         return _check_modalities(key, value)
     members = _members(key, known)
@@ -247,42 +385,49 @@ def _check_value(key: str, value: object, known: dict[str, Field]) -> list[Probl
             else [Problem(f"{key}.name", "is required in the object form and must be a non-empty string")]
         )
         for member, v in value.items():
-            if member != "name":
+            if not isinstance(member, str):
+                out.append(_not_a_key(member, key))
+            elif member != "name":
                 out += _check_value(f"{key}.{member}", v, known)
         return out
+    shown = excerpt(value)
     if f.type == "boolean" and not isinstance(value, bool):
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return [Problem(key, f"is a quoted boolean: write {value.strip().lower()} without quotes")]
-        return [Problem(key, f"must be true, false or null, not {value!r}")]
+        return [Problem(key, f"must be true, false or null, not {shown}")]
     if f.type in ("double", "integer"):
-        if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        if isinstance(value, str) and len(value) <= 80 and _NUMBER.fullmatch(value.strip()):
             return [Problem(key, f"is a quoted number: write {value.strip()} without quotes")]
         if isinstance(value, bool) or not isinstance(value, int | float):
             unit = "FLOP" if key.endswith("flop") else "MWh" if key.endswith("mwh") else "a count"
-            return [Problem(key, f"must be a number ({unit}), not {value!r}; write 1.2e24, without units")]
+            return [Problem(key, f"must be a number ({unit}), not {shown}; write 1.2e24, without units")]
         if not math.isfinite(value) or value < 0:
-            return [Problem(key, f"must be a finite number not below zero, not {value!r}")]
+            return [Problem(key, f"must be a finite number not below zero, not {shown}")]
         if f.type == "integer" and int(value) != value:
-            return [Problem(key, f"must be a whole number, not {value!r}")]
+            return [Problem(key, f"must be a whole number, not {shown}")]
     if f.type == "date" and (not isinstance(value, str | dt.date) or not _is_date(value)):
-        return [Problem(key, f"must be a date written YYYY-MM-DD, not {value!r}")]
+        return [Problem(key, f"must be a date written YYYY-MM-DD, not {shown}")]
     documented = f.documentation and isinstance(value, int | float | bool)
     if f.type == "string" and not isinstance(value, str) and not documented:
         if members:
             example = ", ".join(f'"{m}": ...' for m in ["name", *members])
-            return [Problem(key, f"must be a string or an object {{{example}}}, not {value!r}")]
-        return [Problem(key, f"must be a string, not {value!r}")]
+            return [Problem(key, f"must be a string or an object {{{example}}}, not {shown}")]
+        return [Problem(key, f"must be a string, not {shown}")]
     if f.allowed and value not in f.allowed:
-        close = difflib.get_close_matches(str(value), f.allowed, n=1)
+        close = difflib.get_close_matches(str(value), f.allowed, n=1) if len(str(value)) <= 80 else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return [Problem(key, f"must be one of {', '.join(f.allowed)}, not {value!r}{hint}")]
+        return [Problem(key, f"must be one of {', '.join(f.allowed)}, not {shown}{hint}")]
     if key.endswith(".country") and not re.fullmatch(r"[A-Z]{2}", str(value)):
-        return [Problem(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {value!r}")]
+        return [Problem(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {shown}")]
     return []
 
 
 def _check_modalities(key: str, value: object) -> list[Problem]:
     if isinstance(value, str):
+        if len(value) > 80:
+            return [
+                Problem(key, f'must be a list of modalities, e.g. ["text"], not the string {excerpt(value)}')
+            ]
         return [Problem(key, f'must be a list of modalities: write ["{value}"]')]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return [Problem(key, 'must be a list of modalities, e.g. ["text"]')]
@@ -290,9 +435,8 @@ def _check_modalities(key: str, value: object) -> list[Problem]:
     out = []
     for v in value:
         if modality_key(v) is None:
-            out.append(
-                Problem(key, f"unknown modality {v!r}{_modality_hint(v)}; the vocabulary: {vocabulary}")
-            )
+            hint = _modality_hint(v) if len(v) <= 80 else ""
+            out.append(Problem(key, f"unknown modality {excerpt(v)}{hint}; the vocabulary: {vocabulary}"))
     return out
 
 
@@ -308,7 +452,7 @@ def _modality_hint(value: str) -> str:
 
 def _is_date(value: str | dt.date) -> bool:
     if isinstance(value, dt.date):
-        return True
+        return not isinstance(value, dt.datetime)  # a date, not a date and a time
     try:
         dt.date.fromisoformat(value)
     except ValueError:
@@ -362,15 +506,36 @@ def _literal(value: Any, f: Field) -> Literal:
 
 
 def from_rdf(text: str, media_type: str) -> dict[str, Any]:
-    """A description written in the project's vocabulary (one aikg:AIModel) back to the dictionary."""
+    """A description written in the project's vocabulary (one aikg:AIModel) back to the dictionary.
+
+    Nothing a description names is ever fetched: a JSON-LD ``@context`` or ``@import`` that is not
+    written out in the document (a URL, a ``file:`` path, any string) is refused before parsing, and
+    rdflib's context loader is switched off while it parses; ``owl:imports`` is refused too (rdflib
+    never follows it, but a description is self-contained). Relative IRIs resolve against
+    :data:`BASE`, not against the server's working directory."""
     fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}[
         media_type
     ]
     g = Graph()
     try:
-        g.parse(data=text, format=fmt)
+        if fmt == "json-ld":
+            document = _json(text, "JSON-LD")
+            _refuse_remote_contexts(document)
+            with _offline():
+                g.parse(source=PythonInputSource(document), format="json-ld", base=BASE)
+        else:
+            g.parse(data=text, format=fmt, publicID=BASE)
+    except DescriptionError:
+        raise
     except Exception as err:  # rdflib raises many types for bad syntax
-        raise DescriptionError("", f"not valid {fmt}: {err}") from err
+        raise DescriptionError("", f"not valid {fmt}: {_reason(err)}") from err
+    imports = sorted(str(o) for o in g.objects(None, OWL.imports))
+    if imports:
+        raise DescriptionError(
+            "",
+            f"owl:imports {excerpt(imports[0])} is not followed: a description is self-contained, "
+            "write its facts out and remove the import",
+        )
     models = list(g.subjects(RDF.type, AIKG.AIModel))
     if len(models) != 1:
         raise DescriptionError("", f"expected one aikg:AIModel in the graph, found {len(models)}")
@@ -382,11 +547,13 @@ def from_rdf(text: str, media_type: str) -> dict[str, Any]:
             continue
         f = by_prop.get(URIRef(str(p)))
         if f is None:
-            problems.append(Problem(str(p), "unknown property in a description"))
+            problems.append(Problem(_field(str(p)), "unknown property in a description"))
             continue
         value = o.toPython() if isinstance(o, Literal) else str(o)
         if isinstance(value, dt.date):
             value = value.isoformat()
+        elif isinstance(value, Decimal):  # 210.5 in Turtle is an xsd:decimal
+            value = float(value)
         if f.key in _MODALITY_KEYS:
             flat.setdefault(f.key, []).append(value)
             flat[f.key].sort()
@@ -408,3 +575,60 @@ def from_rdf(text: str, media_type: str) -> dict[str, Any]:
             obj[rest[1]] = flat[key]
             parent[rest[0]] = obj
     return out
+
+
+class RemoteContext(DescriptionError):
+    """A JSON-LD description names a context (or an import) instead of writing it out."""
+
+
+def _refuse_remote_contexts(document: Any) -> None:
+    """Refuse every ``@context`` that is, or lists, a string (a URL, a ``file:`` path, a relative
+    reference) and every ``@import``, wherever it is (top level, a node, a term's scoped context).
+    Walks the document without recursion, so nesting cannot exhaust the stack."""
+    stack = [(document, "")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            here = f"{where}.{key}" if where else str(key)
+            if key == "@import":
+                raise RemoteContext(
+                    _field(here), f"@import {excerpt(value)} is not fetched: write the context out"
+                )
+            if key == "@context":
+                for ctx in value if isinstance(value, list) else [value]:
+                    if isinstance(ctx, str):
+                        raise RemoteContext(
+                            _field(here),
+                            f"the remote context {excerpt(ctx)} is not fetched: a description's "
+                            "@context must be written out as an object",
+                        )
+            stack.append((value, here))
+
+
+_OFFLINE = threading.local()
+_fetch_context = _JsonLdContext._fetch_context
+
+
+def _no_fetch(self: _JsonLdContext, source: str, base: str | None, referenced_contexts: set[str]) -> Any:
+    """rdflib's JSON-LD context loader, refusing to load anything while :func:`_offline` is on (a
+    second line behind :func:`_refuse_remote_contexts`; rdflib takes no document loader)."""
+    if getattr(_OFFLINE, "on", False):
+        raise RemoteContext("", f"the remote context {excerpt(source)} is not fetched")
+    return _fetch_context(self, source, base, referenced_contexts)
+
+
+_JsonLdContext._fetch_context = _no_fetch  # type: ignore[method-assign]
+
+
+@contextmanager
+def _offline() -> Iterator[None]:
+    _OFFLINE.on = True
+    try:
+        yield
+    finally:
+        _OFFLINE.on = False

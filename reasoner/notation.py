@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from reasoner.excerpt import cut, excerpt
 from reasoner.ids import ORDINALS
 from reasoner.index import TOP_KINDS, Index, Step, UnknownProvision
 
@@ -27,6 +28,7 @@ _HINT_WORDS = {
     "sec": "section", "sct": "section",
 }  # fmt: skip
 _FILLER = {"of", "the", "this", "thereof", "regulation", "and", "in", "ai", "act", "eu", "2024/1689"}
+MAX_LENGTH = 200  # characters of a citation (the longest the Act writes has about 60)
 _TOKEN = re.compile(r"\(([^()]*)\)|([A-Za-z]+\.?|\d+(?:\.\d+)*\.?)|§")
 
 
@@ -93,7 +95,7 @@ def tokens(text: str) -> list[Step]:
             continue
         if not steps:
             raise UnknownProvision(
-                f"cannot read {text!r}: a citation starts with Art., Annex, Recital or Chapter"
+                f"cannot read {excerpt(text)}: a citation starts with Art., Annex, Recital or Chapter"
             )
         if steps[-1].hint in TOP_KINDS and steps[-1].value == "":
             steps[-1] = Step(steps[-1].hint, _top_number(steps[-1].hint, word.rstrip(".")))
@@ -101,29 +103,46 @@ def tokens(text: str) -> list[Step]:
         steps.append(Step(pending, word.rstrip(".")))
         pending = None
     if not steps or steps[0].value == "":
-        raise UnknownProvision(f"cannot read {text!r} as a provision of Regulation (EU) 2024/1689")
+        raise UnknownProvision(f"cannot read {excerpt(text)} as a provision of Regulation (EU) 2024/1689")
     return steps
 
 
 def _top_number(kind: str | None, value: str) -> str:
+    if len(value) > 12:  # no provision has such a number
+        raise UnknownProvision(f"no {str(kind).lower()} is numbered {cut(value, 20)}")
     if kind in ("Annex", "Chapter"):
         if value.isdigit():
+            if len(value) > 2:  # int_to_roman of a long number would take for ever
+                raise UnknownProvision(
+                    f"{kind} {cut(value, 20)} does not exist: annexes and chapters are I to XIII"
+                )
             return int_to_roman(int(value))
         if not re.fullmatch(r"[IVXLCivxlc]+", value):
-            raise UnknownProvision(f"{kind} {value} is not a {kind.lower()} number (Roman numerals)")
+            raise UnknownProvision(f"{kind} {cut(value, 20)} is not a {kind.lower()} number (Roman numerals)")
         return value.upper()
     if not value.isdigit():
-        raise UnknownProvision(f"{kind} {value} is not a number")
+        raise UnknownProvision(f"{kind} {cut(value, 20)} is not a number")
     return str(int(value))
 
 
 def parse(text: str, index: Index) -> str:
-    """The IRI of the provision ``text`` cites."""
+    """The IRI of the provision ``text`` cites.
+
+    A citation longer than :data:`MAX_LENGTH`, or with a number no provision has the length of, is
+    unknown (and its message quotes only the start of it)."""
     text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise UnknownProvision(f"cannot read {excerpt(text)}: a citation has at most {MAX_LENGTH} characters")
     if text.startswith(("http://", "https://")):
         if text in index:
             return text
-        raise UnknownProvision(f"{text} is not a provision of Regulation (EU) 2024/1689")
+        raise UnknownProvision(f"{cut(text)} is not a provision of Regulation (EU) 2024/1689")
     if text in index.by_notation:
         return index.by_notation[text]
-    return index.resolve(tokens(text))
+    steps = tokens(text)
+    for step in steps:
+        if len(step.value) > 12:
+            raise UnknownProvision(
+                f"cannot read {excerpt(text)}: no provision is numbered {cut(step.value, 20)}"
+            )
+    return index.resolve(steps)

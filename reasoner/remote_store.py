@@ -34,9 +34,24 @@ class SparqlEndpointStore:
         self.endpoint = endpoint
         self.client = httpx.Client(timeout=timeout)
 
-    def raw(self, sparql: str, accept: str) -> httpx.Response:
+    def raw(
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> httpx.Response:
+        """The upstream's response to a query, passing on the request's dataset (``default-graph-uri``,
+        ``named-graph-uri``) and its base IRI (as a ``BASE`` before the query, which the query's own
+        ``BASE`` overrides)."""
+        form: dict[str, str | list[str]] = {"query": f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql}
+        if default_graphs is not None:
+            form["default-graph-uri"] = default_graphs
+        if named_graphs is not None:
+            form["named-graph-uri"] = named_graphs
         try:
-            response = self.client.post(self.endpoint, data={"query": sparql}, headers={"Accept": accept})
+            response = self.client.post(self.endpoint, data=form, headers={"Accept": accept})
         except httpx.TimeoutException as err:
             raise QueryError(f"the SPARQL endpoint did not answer in time: {err}") from err
         except httpx.HTTPError as err:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reasoner.store import default_files
+from reasoner.store import default_files, graph_of
 
 ROOT = Path(__file__).parent.parent
 
@@ -59,8 +59,9 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def oxigraph_server(tmp: Path) -> Iterator[str]:
-    """A real Oxigraph server (the ``oxigraph`` package) loaded with the same dump; yields its endpoint."""
+def oxigraph_server(tmp: Path, named_graphs: bool = False) -> Iterator[str]:
+    """A real Oxigraph server (the ``oxigraph`` package) loaded with the same dump; yields its endpoint.
+    ``named_graphs``: each file also in its named graph, as the embedded store has them."""
     binary = Path(sys.executable).parent / "oxigraph"
     exe = str(binary) if binary.exists() else shutil.which("oxigraph")
     if exe is None:
@@ -72,6 +73,10 @@ def oxigraph_server(tmp: Path) -> Iterator[str]:
     subprocess.run(
         [exe, "load", "--location", str(location), "--file", *files], check=True, capture_output=True
     )
+    for graph in sorted({graph_of(Path(f)) for f in files}) if named_graphs else []:
+        part = [f for f in files if graph_of(Path(f)) == graph]
+        load = [exe, "load", "--location", str(location), "--graph", graph, "--file", *part]
+        subprocess.run(load, check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
         [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],

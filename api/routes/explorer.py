@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi.responses import FileResponse, Response
 
 from api.deps import ServicesDep
 from api.problems import Problem
-from api.routes.provisions import NOT_FOUND, _resolve
+from api.routes.provisions import BAD_REQUEST, NOT_FOUND, _resolve
 from reasoner import paths
+from reasoner.excerpt import excerpt
 from reasoner.reader import toc, tree
 
+# The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["explorer"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
 EXAMPLES = paths.ROOT / "examples"
@@ -26,20 +27,20 @@ async def index() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html")
 
 
-@router.get("/toc")
-async def contents(services: ServicesDep) -> dict[str, Any]:
+@router.get("/toc", responses=BAD_REQUEST)
+def contents(services: ServicesDep) -> dict[str, Any]:
     """Table of contents: chapters, sections, articles, annexes, and the number of recitals."""
     return toc(services.act)
 
 
 @router.get("/provisions/{ref:path}/tree", responses=NOT_FOUND)
-async def provision_tree(ref: str, services: ServicesDep) -> dict[str, Any]:
+def provision_tree(ref: str, services: ServicesDep) -> dict[str, Any]:
     """A provision with its sub-provisions nested, their own words and the cross-references in them."""
-    return await run_in_threadpool(tree, services.act, _resolve(services, ref))
+    return tree(services.act, _resolve(services, ref))
 
 
-@router.get("/queries")
-async def queries() -> list[dict[str, str]]:
+@router.get("/queries", responses=BAD_REQUEST)
+def queries() -> list[dict[str, str]]:
     """The researcher's query library: name, title, question and text of each query."""
     out = []
     for q in sorted((paths.KG / "queries").glob("*.rq")):
@@ -54,17 +55,29 @@ async def queries() -> list[dict[str, str]]:
     return out
 
 
-@router.get("/examples")
-async def examples() -> list[str]:
+@router.get("/examples", responses=BAD_REQUEST)
+def examples() -> list[str]:
     """The example model descriptions shipped with the project."""
     return sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".json", ".yaml"))
 
 
-@router.get("/examples/{name}", response_class=PlainTextResponse)
-async def example(name: str) -> PlainTextResponse:
+EXAMPLE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The example as written: JSON or YAML, by its name.",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Description"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
+    },
+    **NOT_FOUND,
+}
+
+
+@router.get("/examples/{name}", response_class=Response, responses=EXAMPLE_RESPONSES)
+def example(name: str) -> Response:
     """One example description, as written."""
+    if name not in examples():  # only the listed files: a name is never a path to probe
+        raise Problem(404, f"no example {excerpt(name)}: see GET /examples")
     path = EXAMPLES / name
-    if path.parent != EXAMPLES or not path.is_file():
-        raise Problem(404, f"no example {name!r}: see GET /examples")
     media = "application/yaml" if path.suffix == ".yaml" else "application/json"
-    return PlainTextResponse(path.read_text(encoding="utf-8"), media_type=media)
+    return Response(path.read_text(encoding="utf-8"), media_type=media)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
-from api.problems import Problem
+from api.problems import Problem, documented
 from reasoner import paths
 from reasoner.store import OxigraphStore
 
+# The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["service"])
 DUMPS = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -21,8 +22,8 @@ DUMPS = {
 }
 
 
-@router.get("/health")
-async def health(services: ServicesDep) -> dict[str, Any]:
+@router.get("/health", responses=documented(400))
+def health(services: ServicesDep) -> dict[str, Any]:
     """Whether the service answers, and from which store."""
     return {
         "status": "ok",
@@ -31,8 +32,17 @@ async def health(services: ServicesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/graph", responses={200: {"content": {t: {} for t in DUMPS}}, 406: {}})
-async def graph(request: Request, services: ServicesDep) -> Response:
+GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The default graph, in the format the Accept header asks for (Turtle by default).",
+        "content": {t: {"schema": {"type": "object" if "json" in t else "string"}} for t in DUMPS},
+    },
+    **documented(400, 406),
+}
+
+
+@router.get("/graph", responses=GRAPH_RESPONSES, response_class=Response)
+def graph(request: Request, services: ServicesDep) -> Response:
     """The default graph (provisions, ontology, shapes) as Turtle, N-Triples or JSON-LD."""
     accept = request.headers.get("accept", "text/turtle")
     media = next((t for t in DUMPS if t in accept), "text/turtle" if "*/*" in accept or not accept else None)
@@ -43,7 +53,7 @@ async def graph(request: Request, services: ServicesDep) -> Response:
     return Response(body, media_type=media)
 
 
-@router.get("/ontology", response_class=HTMLResponse)
-async def ontology() -> HTMLResponse:
+@router.get("/ontology", response_class=HTMLResponse, responses=documented(400))
+def ontology() -> HTMLResponse:
     """Human-readable documentation of the ontology (generated at build time by `aiact docs`)."""
     return HTMLResponse((paths.ROOT / "docs" / "ontology.html").read_text(encoding="utf-8"))

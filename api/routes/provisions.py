@@ -5,19 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep
-from api.problems import PROBLEM_SCHEMA, Problem
+from api.problems import Problem, documented
+from api.state import Services
+from reasoner.excerpt import cut, excerpt
 from reasoner.ids import ID
 from reasoner.index import AmbiguousProvision, UnknownProvision
 from reasoner.neighbourhood import neighbourhood, obligations
+from reasoner.notation import MAX_LENGTH
 
+# The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["provisions"])
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: PROBLEM_SCHEMA, 400: PROBLEM_SCHEMA}
+NOT_FOUND = documented(400, 404)
+BAD_REQUEST = documented(400)
 
 
-def _resolve(services: ServicesDep, ref: str) -> str:
+def _resolve(services: Services, ref: str) -> str:
+    """The IRI of a provision reference; 400 for one too long to be a citation, 404 for none."""
+    if len(ref) > MAX_LENGTH:
+        raise Problem(
+            400,
+            f"a provision reference has at most {MAX_LENGTH} characters; this one has {len(ref)}: "
+            f"{excerpt(ref)}",
+        )
     act = services.act
     candidate = (
         str(ID[ref])
@@ -27,52 +38,51 @@ def _resolve(services: ServicesDep, ref: str) -> str:
     try:
         return act.resolve(candidate if candidate in act.index else ref)
     except (UnknownProvision, AmbiguousProvision) as err:
-        raise Problem(404, str(err)) from err
+        raise Problem(404, cut(str(err), 300)) from err
 
 
 @router.get("/provisions/{ref:path}/graph", responses=NOT_FOUND)
-async def provision_graph(
+def provision_graph(
     ref: str, services: ServicesDep, depth: int = Query(1, ge=1, le=4, description="how many references away")
 ) -> dict[str, Any]:
     """The cross-reference neighbourhood of a provision as nodes and edges."""
-    iri = _resolve(services, ref)
-    return await run_in_threadpool(neighbourhood, services.act, iri, depth)
+    return neighbourhood(services.act, _resolve(services, ref), depth)
 
 
 @router.get("/provisions/{ref:path}", responses=NOT_FOUND)
-async def provision(ref: str, services: ServicesDep) -> dict[str, Any]:
+def provision(ref: str, services: ServicesDep) -> dict[str, Any]:
     """A provision by notation ("Art. 53(2)"), id ("art_53/par_2") or IRI: text, place, references."""
     iri = _resolve(services, ref)
     act = services.act
-    info = await run_in_threadpool(act.provision, iri)
+    info = act.provision(iri)
     info["ancestors"] = [act.index[a].notation for a in reversed(act.index.ancestors(iri)[1:])]
     info["obligations"] = obligations(act, iri)
     return info
 
 
-@router.get("/obligations")
-async def list_obligations(services: ServicesDep) -> list[dict[str, Any]]:
+@router.get("/obligations", responses=BAD_REQUEST)
+def list_obligations(services: ServicesDep) -> list[dict[str, Any]]:
     """The obligations of providers of general-purpose AI models, with their legal basis and dates."""
     return obligations(services.act)
 
 
 @router.get("/obligations/{oid}", responses=NOT_FOUND)
-async def one_obligation(oid: str, services: ServicesDep) -> dict[str, Any]:
+def one_obligation(oid: str, services: ServicesDep) -> dict[str, Any]:
     """One obligation by id (art53-1-a)."""
     for o in obligations(services.act):
         if o["id"] == oid:
             return o
-    raise Problem(404, f"no obligation {oid!r}: see GET /obligations")
+    raise Problem(404, f"no obligation {excerpt(oid)}: see GET /obligations")
 
 
-@router.get("/search")
-async def search(
+@router.get("/search", responses=BAD_REQUEST)
+def search(
     services: ServicesDep,
     q: str = Query(..., min_length=1, max_length=500),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
     """Full-text search over provision text and notations, ranked; a citation jumps to its provision."""
-    hits = await run_in_threadpool(services.search.search, q, limit)
+    hits = services.search.search(q, limit)
     return {
         "query": q,
         "results": [

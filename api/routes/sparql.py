@@ -1,146 +1,54 @@
 """``/sparql``: the W3C SPARQL 1.1 Protocol, read-only, with a time and a row limit per query.
 
-GET ``?query=``, POST form-encoded, POST ``application/sparql-query``. SELECT and ASK answer in SPARQL
-JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle, N-Triples, JSON-LD or RDF/XML, by ``Accept``
-or by the ``format`` parameter. Updates are refused (403), ``SERVICE`` too unless enabled.
+A request is read by ``api.sparql_protocol`` (query via GET, POST form, POST direct; the dataset
+parameters), the query by a SPARQL parser (``reasoner.sparql_syntax``): updates and ``LOAD`` are refused
+(403), ``SERVICE`` too unless allowed for an external store, a syntax error is a 400 that says where. The
+format follows from the query's form and ``Accept`` (``api.sparql_negotiation``; 406 when nothing fits).
+Without a query, ``GET /sparql`` is the service description (``api.sparql_description``).
 """
 
 from __future__ import annotations
 
-import re
+import threading
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from api import sparql_description, sparql_negotiation, sparql_protocol
 from api.deps import ServicesDep
-from api.problems import PROBLEM_SCHEMA, Problem
-from reasoner.query_pool import GRAPH_TYPES, SELECT_TYPES, QueryFailed, QueryTimeout, TooManyRows
+from api.problems import PROBLEM_SCHEMA, Problem, documented, problem_response
+from api.state import Services
+from reasoner import sparql_syntax
+from reasoner.query_pool import (
+    GRAPH_TYPES,
+    SELECT_TYPES,
+    QueryFailed,
+    QueryStopped,
+    QueryTimeout,
+    TooManyRows,
+    nesting,
+)
 from reasoner.store import QueryError
 
 router = APIRouter(tags=["sparql"])
 
-ALIASES = {
-    "application/json": "json",
-    "text/plain": "ntriples",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "*/*": "*",
-    "application/*": "*",
-    "text/*": "*",
-}
-BY_TYPE = {**{v: k for k, v in SELECT_TYPES.items()}, **{v: k for k, v in GRAPH_TYPES.items()}}
-_STRINGS = re.compile(
-    r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>"{}|^`\\\s]*>'
-)
-_COMMENTS = re.compile(r"#[^\n]*")
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "Query results.",
+        "description": "Query results; without a query, the service description (RDF).",
         "content": {t: {} for t in [*SELECT_TYPES.values(), *GRAPH_TYPES.values()]},
     },
-    400: PROBLEM_SCHEMA,
-    403: PROBLEM_SCHEMA,
-    406: PROBLEM_SCHEMA,
-    503: PROBLEM_SCHEMA,
+    **documented(400, 406, 413, 415, 503),
+    403: {**PROBLEM_SCHEMA, "description": "Forbidden: an update, LOAD, or SERVICE where it is not allowed."},
 }
-
-
-def _code(sparql: str) -> str:
-    """The query without its strings, IRIs and comments: what keywords are looked for in."""
-    return _COMMENTS.sub(" ", _STRINGS.sub(" ", sparql))
-
-
-FORMAT_PARAM = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "csv": ("csv", "turtle"),
-    "tsv": ("tsv", "turtle"),
-    "turtle": ("json", "turtle"),
-    "ttl": ("json", "turtle"),
-    "n3": ("json", "turtle"),
-    "ntriples": ("json", "ntriples"),
-    "nt": ("json", "ntriples"),
-    "jsonld": ("json", "jsonld"),
-    "json-ld": ("json", "jsonld"),
-    "rdfxml": ("xml", "rdfxml"),
-    "rdf+xml": ("xml", "rdfxml"),
-    **{media: (name, "turtle") for name, media in SELECT_TYPES.items()},
-    **{media: ("json", name) for name, media in GRAPH_TYPES.items()},
-}
-
-
-def _formats(accept: str, fmt: list[str]) -> tuple[str, str]:
-    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) for the client's ``format`` or ``Accept``.
-
-    ``format`` (repeatable; the first known value wins) serves browsers and clients such as SPARQLWrapper
-    that send ``format=xml`` or ``format=n3`` beside their Accept header."""
-    if fmt:
-        known = [FORMAT_PARAM[f.lower()] for f in fmt if f.lower() in FORMAT_PARAM]
-        if known:
-            return known[0]
-        raise Problem(
-            406,
-            f"unknown format {fmt[0]!r}: use one of {', '.join(sorted(set(FORMAT_PARAM) - set(BY_TYPE)))}",
-        )
-    ranked = []
-    for part in accept.split(",") if accept else ["*/*"]:
-        media, *params = [p.strip() for p in part.split(";")]
-        q = next((float(p[2:]) for p in params if p.startswith("q=") and _is_float(p[2:])), 1.0)
-        ranked.append((q, media.lower()))
-    ranked.sort(key=lambda x: -x[0])
-    names = [ALIASES.get(m) or BY_TYPE.get(m) for weight, m in ranked if weight > 0]
-    select = next((n for n in names if n in SELECT_TYPES or n == "*"), None)
-    graph = next((n for n in names if n in GRAPH_TYPES or n == "*"), None)
-    if select is None and graph is None:
-        raise Problem(
-            406,
-            f"cannot answer in {accept!r}: SPARQL results as {', '.join(SELECT_TYPES.values())}; "
-            f"graphs as {', '.join(GRAPH_TYPES.values())}",
-        )
-    return (select if select not in (None, "*") else "json"), (
-        graph if graph not in (None, "*") else "turtle"
-    )
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-async def _answer(sparql: str | None, request: Request, services: ServicesDep, fmt: list[str]) -> Response:
-    if not sparql or not sparql.strip():
-        raise Problem(
-            400, "no query: send a SPARQL query in the 'query' parameter or as application/sparql-query"
-        )
-    code = _code(sparql)
-    if _UPDATE.search(code) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.I):
-        raise Problem(403, "this endpoint is read-only: SPARQL updates are refused")
-    if re.search(r"\bSERVICE\b", code, re.I) and not services.settings.allow_service:
-        raise Problem(403, "federated queries (SERVICE) are disabled on this endpoint")
-    select_fmt, graph_fmt = _formats(request.headers.get("accept", ""), fmt)
-    if services.remote is not None:
-        accept = f"{SELECT_TYPES[select_fmt]}, {GRAPH_TYPES[graph_fmt]};q=0.9"
-        try:
-            upstream = await run_in_threadpool(services.remote.raw, sparql, accept)
-        except QueryError as err:
-            raise Problem(400, str(err)) from err
-        return Response(upstream.content, media_type=upstream.headers.get("content-type"))
-    assert services.pool is not None
-    try:
-        answer = await run_in_threadpool(services.pool.run, sparql, select_fmt, graph_fmt)
-    except QueryTimeout as err:
-        raise Problem(503, str(err)) from err
-    except TooManyRows as err:
-        raise Problem(400, str(err)) from err
-    except QueryFailed as err:
-        raise Problem(400, f"the query cannot run: {err}") from err
-    return Response(answer.body, media_type=answer.media_type)
+_PARSING = threading.BoundedSemaphore(1)
+NO_SERVICE = (
+    "federated queries (SERVICE) are disabled on this endpoint: its query workers have no network access"
+)
+FORMAT = Query(None, description="json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml (overrides Accept)")
+DEFAULT_GRAPHS = Query([], alias="default-graph-uri", description="the default graph(s) of the dataset")
+NAMED_GRAPHS = Query([], alias="named-graph-uri", description="the named graphs of the dataset")
 
 
 @router.get("/sparql", responses=RESPONSES)
@@ -149,15 +57,15 @@ async def sparql_get(
     services: ServicesDep,
     query: str | None = Query(
         None,
-        description="a SPARQL 1.1 query",
+        description="a SPARQL 1.1 query; without it, the SPARQL service description",
         examples=["SELECT ?n WHERE { ?p <http://www.w3.org/2004/02/skos/core#notation> ?n } LIMIT 5"],
     ),
-    format: str | None = Query(None, description="json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml"),
+    format: str | None = FORMAT,
+    default_graph_uri: list[str] = DEFAULT_GRAPHS,
+    named_graph_uri: list[str] = NAMED_GRAPHS,
 ) -> Response:
-    """SPARQL 1.1 query via GET."""
-    if request.query_params.get("update"):
-        raise Problem(403, "this endpoint is read-only: SPARQL updates are refused")
-    return await _answer(query, request, services, request.query_params.getlist("format"))
+    """SPARQL 1.1 query via GET (HEAD too); without a query, the service description."""
+    return await _serve(request, services)
 
 
 @router.post(
@@ -168,7 +76,14 @@ async def sparql_get(
             "content": {
                 "application/sparql-query": {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
                 "application/x-www-form-urlencoded": {
-                    "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "query": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
                 },
             }
         }
@@ -177,25 +92,116 @@ async def sparql_get(
 async def sparql_post(
     request: Request,
     services: ServicesDep,
-    format: str | None = Query(None, description="json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml"),
+    format: str | None = FORMAT,
+    default_graph_uri: list[str] = DEFAULT_GRAPHS,
+    named_graph_uri: list[str] = NAMED_GRAPHS,
 ) -> Response:
-    """SPARQL 1.1 query via POST (form-encoded or application/sparql-query)."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media == "application/sparql-update":
-        raise Problem(403, "this endpoint is read-only: SPARQL updates are refused")
-    if media == "application/sparql-query":
+    """SPARQL 1.1 query via POST, form-encoded or application/sparql-query (the other parameters in the
+    URL)."""
+    return await _serve(request, services)
+
+
+async def _serve(request: Request, services: Services) -> Response:
+    operation = await sparql_protocol.read(request)
+    endpoint = sparql_protocol.endpoint(request, services.settings)
+    accept = request.headers.get("accept", "")
+    if operation.query is None:
+        fmt = sparql_negotiation.choose("description", accept, operation.formats)
+        graph = await run_in_threadpool(
+            sparql_description.description, endpoint, services.settings, services.store
+        )
+        body = await run_in_threadpool(sparql_description.render, graph, fmt)
+        return _varying(Response(body, media_type=sparql_negotiation.media_type(fmt)))
+    parsed = await _parse(operation.query, endpoint, services)
+    fmt = sparql_negotiation.choose(parsed.form, accept, operation.formats)
+    if services.remote is not None:
         try:
-            sparql = (await request.body()).decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise Problem(400, "the query is not UTF-8 text") from err
-    elif media == "application/x-www-form-urlencoded":
-        form = await request.form()
-        if form.get("update"):
-            raise Problem(403, "this endpoint is read-only: SPARQL updates are refused")
-        value = form.get("query")
-        sparql = value if isinstance(value, str) else ""
-        fmt = request.query_params.getlist("format") or [str(v) for v in form.getlist("format")]
-        return await _answer(sparql, request, services, fmt)
-    else:
-        raise Problem(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
-    return await _answer(sparql, request, services, request.query_params.getlist("format"))
+            upstream = await run_in_threadpool(
+                services.remote.raw,
+                parsed.text,
+                sparql_negotiation.media_type(fmt),
+                operation.default_graphs,
+                operation.named_graphs,
+                endpoint,
+            )
+        except QueryError as err:
+            raise Problem(400, str(err)) from err
+        return _varying(Response(upstream.content, media_type=upstream.headers.get("content-type")))
+    assert services.pool is not None
+    graph_form = parsed.form in sparql_negotiation.GRAPH_FORMS
+    try:
+        # waits for a worker on the event loop, no thread held; stops the query if the client goes away
+        answer = await services.pool.run_async(
+            parsed.text,  # as the parser read it (codepoint escapes replaced): what was checked is what runs
+            "json" if graph_form else fmt,
+            fmt if graph_form else "turtle",
+            cancelled=request.is_disconnected,
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+            base_iri=endpoint,
+        )
+    except QueryTimeout as err:
+        raise Problem(503, str(err)) from err
+    except QueryStopped as err:  # queue full, worker died, out of memory: the service's side, not the query's
+        stopped = problem_response(503, str(err))
+        if err.retry_after is not None:
+            stopped.headers["Retry-After"] = str(err.retry_after)
+        return stopped
+    except TooManyRows as err:
+        raise Problem(400, str(err)) from err
+    except QueryFailed as err:
+        raise Problem(400, f"the query cannot run: {err}") from err
+    return _varying(Response(answer.body, media_type=answer.media_type))
+
+
+async def _parse(sparql: str, endpoint: str, services: Services) -> sparql_syntax.Query:
+    """The parsed query, once it is within the bounds, neither an update nor a SERVICE call not allowed."""
+    _bounded(sparql, services)
+    try:
+        parsed = await run_in_threadpool(_read, sparql, endpoint, services.settings.query_timeout)
+    except sparql_syntax.SparqlSyntaxError as err:
+        where = {"line": err.line, "column": err.column} if err.line is not None else {}
+        raise Problem(400, str(err), **where) from err
+    if isinstance(parsed, sparql_syntax.Update):
+        if parsed.load:
+            raise Problem(403, f"{sparql_protocol.READ_ONLY}; LOAD would fetch a graph, which it never does")
+        raise Problem(403, sparql_protocol.READ_ONLY)
+    if parsed.service and not services.settings.allow_service:
+        raise Problem(403, "federated queries (SERVICE) are disabled on this endpoint")
+    if parsed.service and services.remote is None:
+        raise Problem(403, f"{NO_SERVICE}; AIACT_ALLOW_SERVICE applies to an external store only")
+    if parsed.text != sparql:
+        _bounded(parsed.text, services)  # escapes replaced: \u007B is a bracket too
+    return parsed
+
+
+def _read(sparql: str, endpoint: str, wait: float) -> sparql_syntax.Query | sparql_syntax.Update:
+    """The parse, one at a time, waiting at most ``wait`` seconds for its turn: parsing is pure Python in the
+    service's own process (up to a few seconds for a query at the length bound) and pyparsing runs one
+    parse at a time anyway (``reasoner.parsing_lock``); past the wait, a 503 rather than a pile-up."""
+    if not _PARSING.acquire(timeout=wait):
+        raise Problem(503, "the endpoint is busy reading other queries: try again in a moment")
+    try:
+        return sparql_syntax.read(sparql, endpoint)
+    finally:
+        _PARSING.release()
+
+
+def _bounded(sparql: str, services: Services) -> None:
+    """The length and nesting bounds, before the parser spends time on a query."""
+    if services.pool is not None:
+        try:
+            services.pool.check(sparql)
+        except QueryFailed as err:
+            raise Problem(400, str(err)) from err
+        return
+    settings = services.settings
+    if len(sparql) > settings.max_query_length:
+        raise Problem(400, f"the query is longer than the limit of {settings.max_query_length} characters")
+    if nesting(sparql) > settings.max_query_depth:
+        raise Problem(400, f"the query nests brackets deeper than the limit of {settings.max_query_depth}")
+
+
+def _varying(response: Response) -> Response:
+    response.headers["Vary"] = "Accept"
+    return response

@@ -11,8 +11,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServicesDep
-from api.problems import PROBLEM_SCHEMA, Problem
+from api.problems import PROBLEM_REF, Problem, documented
+from api.state import Services
 from reasoner.description import DescriptionError, load
+from reasoner.excerpt import excerpt
 from reasoner.report import report, shacl_report
 
 router = APIRouter(tags=["validation"])
@@ -52,6 +54,8 @@ BODY = {
                 "schema": {"type": "string"},
                 "example": "name: ExampleLM-7B\ntraining_compute_flop: 8.4e23\n",
             },
+            "application/x-yaml": {"schema": {"type": "string"}},
+            "text/yaml": {"schema": {"type": "string"}},
             "text/turtle": {"schema": {"type": "string"}},
             "application/ld+json": {"schema": {"type": "object"}},
         },
@@ -76,18 +80,20 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "The report (CONTRACT §3); with Accept text/turtle or application/ld+json, the W3C "
         "SHACL validation report.",
         "content": {
-            "application/json": {"example": REPORT_EXAMPLE},
-            "text/turtle": {},
-            "application/ld+json": {},
+            "application/json": {"schema": {"type": "object"}, "example": REPORT_EXAMPLE},
+            "text/turtle": {"schema": {"type": "string"}},
+            "application/ld+json": {"schema": {"type": "object"}},
         },
     },
-    413: PROBLEM_SCHEMA,
-    415: PROBLEM_SCHEMA,
+    **documented(400, 413, 415),
     422: {
         "description": "The description has problems: every one is listed in `errors` (field and problem), "
-        "the first also in `field`.",
+        "the first also in `field`. Also a description that cannot be read: not UTF-8, not valid JSON, "
+        "YAML, Turtle or JSON-LD, nested too deeply, with YAML anchors or aliases, or naming a remote "
+        "JSON-LD context (which is never fetched).",
         "content": {
             "application/problem+json": {
+                "schema": PROBLEM_REF,
                 "example": {
                     "type": "about:blank",
                     "title": "Unprocessable description",
@@ -102,34 +108,38 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
                         },
                         {"field": "parameters", "problem": "is a quoted number: write 7e9 without quotes"},
                     ],
-                }
+                },
             }
         },
     },
 }
 
 
-async def _assess(request: Request, services: ServicesDep, as_of: dt.date | None) -> Any:
+async def _body(request: Request) -> tuple[bytes, str]:
+    """The description's bytes and media type (415 for a type this route does not read)."""
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if media not in ACCEPTED:
-        raise Problem(415, f"send the description as {', '.join(ACCEPTED)}; got {media!r}")
-    body = await request.body()
+        raise Problem(415, f"send the description as {', '.join(ACCEPTED)}; got {excerpt(media, 60)}")
+    return await request.body(), media
+
+
+def _assess(services: Services, body: bytes, media: str, day: dt.date) -> Any:
+    """Parse and assess a description: CPU-bound, so routes run it in the thread pool."""
     try:
         data = load(body, media)
     except UnicodeDecodeError as err:
-        raise Problem(422, "the description is not UTF-8 text") from err
+        raise Problem(
+            422, f"the description is not UTF-8 text: byte 0x{body[err.start]:02X} at position {err.start}"
+        ) from err
     except DescriptionError as err:
         errors = [{"field": e.field or None, "problem": e.problem} for e in err.problems]
         raise Problem(422, str(err), field=err.field or None, errors=errors) from err
     engine = services.engine
-    return engine, await run_in_threadpool(engine.assess, data, as_of or dt.date.today())
+    return engine, engine.assess(data, day)
 
 
-@router.post("/validate", responses=RESPONSES, openapi_extra=BODY)
-async def validate(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
-    """Classify a model description and check it against its obligations, with citations."""
-    engine, outcome = await _assess(request, services, as_of)
-    accept = request.headers.get("accept", "")
+def _validate(services: Services, body: bytes, media: str, day: dt.date, accept: str) -> Response:
+    engine, outcome = _assess(services, body, media, day)
     if "text/turtle" in accept:
         return Response(shacl_report(outcome, "ttl"), media_type="text/turtle")
     if "application/ld+json" in accept:
@@ -137,9 +147,32 @@ async def validate(request: Request, services: ServicesDep, as_of: AsOf = None) 
     return JSONResponse(json.loads(json.dumps(report(engine, outcome))))
 
 
-@router.post("/classify", responses=RESPONSES, openapi_extra=BODY)
-async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> JSONResponse:
-    """Classify a model description: GPAI, systemic risk, exemptions, new provider, representative."""
-    engine, outcome = await _assess(request, services, as_of)
+def _classify(services: Services, body: bytes, media: str, day: dt.date) -> JSONResponse:
+    engine, outcome = _assess(services, body, media, day)
     rep = report(engine, outcome)
     return JSONResponse({k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")})
+
+
+@router.post("/validate", responses=RESPONSES, openapi_extra=BODY)
+async def validate(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
+    """Classify a model description and check it against its obligations, with citations."""
+    body, media = await _body(request)
+    accept = request.headers.get("accept", "")
+    day = as_of or dt.date.today()
+    return await run_in_threadpool(_validate, services, body, media, day, accept)
+
+
+CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **RESPONSES,
+    200: {
+        "description": "The classification part of the report (CONTRACT §3).",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+}
+
+
+@router.post("/classify", responses=CLASSIFY_RESPONSES, openapi_extra=BODY)
+async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> JSONResponse:
+    """Classify a model description: GPAI, systemic risk, exemptions, new provider, representative."""
+    body, media = await _body(request)
+    return await run_in_threadpool(_classify, services, body, media, as_of or dt.date.today())
