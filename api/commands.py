@@ -8,6 +8,7 @@ input. With several files the gravest wins: 2, then 1, then 3.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -97,6 +98,24 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _few_malloc_arenas() -> None:
+    """Two malloc arenas for the whole service (glibc; elsewhere nothing happens). By default glibc gives
+    the threads that run the routes arenas of their own, up to 8 per CPU, and under sustained load their
+    fragmentation grew the service by some 17 MiB a minute (``bench/load.py``); with two it stays flat,
+    at the same throughput. ``MALLOC_ARENA_MAX`` in the environment, if set, has the last word."""
+    import ctypes
+    import ctypes.util
+    import os
+
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    libc = ctypes.util.find_library("c")
+    if libc is None:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(libc).mallopt(-8, 2)  # M_ARENA_MAX
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Load and check everything first: a bad graph is a one-line message and exit code 2."""
     import uvicorn
@@ -106,6 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.state import Services
     from reasoner.integrity import GraphError
 
+    _few_malloc_arenas()
     try:
         settings = Settings.from_env()
         services = Services(settings)

@@ -11,7 +11,12 @@ Reports throughput, p50/p95/p99 per route, responses by status per route, and th
 (VmRSS) of the server and of its worker processes, read from /proc every second. Goals: no 5xx but the
 runaway queries' 503s, memory flat after the warm-up, /health p99 under 100 ms.
 
-``python bench/load.py [--seconds 60] [--clients 24] [--workers 3] [--timeout 2] [--json out.json]``
+``python bench/load.py [--seconds 60] [--clients 24] [--workers 3] [--timeout 2] [--queue 16] [--json F]``
+
+The service runs with 3 workers, a 2 s time limit and room for 16 waiting queries: with the defaults
+(2 workers, 10 s) a runaway query every 2 s would keep every worker busy with runaways; with 8 waiting
+places about a tenth of the other SPARQL queries found the queue full (503 with Retry-After) on a 2-CPU
+machine.
 """
 
 from __future__ import annotations
@@ -342,7 +347,7 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=24)
     ap.add_argument("--workers", type=int, default=3, help="AIACT_QUERY_WORKERS of the service")
     ap.add_argument("--timeout", type=float, default=2, help="AIACT_QUERY_TIMEOUT of the service")
-    ap.add_argument("--queue", type=int, default=8, help="AIACT_QUERY_QUEUE of the service")
+    ap.add_argument("--queue", type=int, default=16, help="AIACT_QUERY_QUEUE of the service")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--probe", metavar="URL", help=argparse.SUPPRESS)
     args = ap.parse_args()
