@@ -29,7 +29,7 @@ from rdflib.parser import PythonInputSource
 from rdflib.plugins.shared.jsonld.context import Context as _JsonLdContext
 
 from reasoner import paths
-from reasoner.excerpt import excerpt
+from reasoner.excerpt import cut, excerpt
 from reasoner.ids import AIKG
 
 MAX_BYTES = 1_000_000
@@ -133,8 +133,7 @@ def _json(text: str, what: str = "JSON") -> Any:
 
 def _cut(text: str, limit: int = 200) -> str:
     """A parser's message, on one line and at most ``limit`` characters (it may quote the input)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut(" ".join(text.split()), limit)
 
 
 def _reason(err: BaseException) -> str:
