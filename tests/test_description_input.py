@@ -285,7 +285,7 @@ def test_the_schema_accepts_the_aliases() -> None:
 
 
 def test_the_gpai_rule_reads_the_generation_flags_from_the_graph() -> None:
-    rule = (paths.ONTOLOGY / "rules" / "1_gpai_model.rq").read_text(encoding="utf-8")
+    rule = (paths.ONTOLOGY / "rules" / "2_gpai_model.rq").read_text(encoding="utf-8")
     assert "aikg:generativeLanguage true" in rule and "aikg:generativeFromText true" in rule
     assert '"speech"' not in rule and '"video"' not in rule
 
