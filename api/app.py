@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
@@ -32,6 +33,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # the thread pool of the sync routes and run_in_threadpool: AIACT_THREADS (see api.settings)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.services = services or Services(settings)
         try:
             yield

@@ -16,6 +16,9 @@
   ``G`` (default ``1G``; ``0``: no limit); a query past it is stopped (503) and its worker replaced.
 - ``AIACT_MAX_QUERY_LENGTH``: characters a SPARQL query may have (default 100000; 400 beyond).
 - ``AIACT_MAX_QUERY_DEPTH``: how deep a query's brackets may nest (default 200; 400 beyond).
+- ``AIACT_THREADS``: threads for the CPU-bound work of requests (reading descriptions, the engine, the
+  provision routes; default 2, one per core of a small machine). More threads do not answer faster under
+  Python's global lock; they make the event loop, and so ``/health``, wait longer for its turn.
 - ``AIACT_GRAPH``: the built graph to serve (default ``kg/provisions.ttl``), checked at start-up against
   the manifest beside it (``provisions.manifest.json``).
 """
@@ -54,6 +57,7 @@ class Settings:
     max_query_length: int = 100_000
     max_query_depth: int = 200
     graph: Path | None = None  # None: kg/provisions.ttl
+    threads: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -72,4 +76,5 @@ class Settings:
             max_query_length=int(env.get("AIACT_MAX_QUERY_LENGTH", "100000")),
             max_query_depth=int(env.get("AIACT_MAX_QUERY_DEPTH", "200")),
             graph=Path(env["AIACT_GRAPH"]) if env.get("AIACT_GRAPH") else None,
+            threads=max(1, int(env.get("AIACT_THREADS", "2"))),
         )

@@ -142,6 +142,60 @@ def test_validate_returns_the_w3c_report_on_request(client: TestClient) -> None:
         assert g.value(next(g.subjects(predicate=SH.conforms)), SH.conforms).toPython() is False
 
 
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+        ("text/*", "text/turtle"),
+        ("application/json;q=0.1, application/ld+json", "application/ld+json"),
+        ("text/html, */*;q=0.1", "application/json"),
+    ],
+)
+def test_validate_negotiates_the_report(client: TestClient, accept: str, media: str) -> None:
+    r = client.post(
+        "/validate", content=EXAMPLE, headers={"content-type": "application/json", "accept": accept}
+    )
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
+
+
+@pytest.mark.parametrize(
+    ("route", "accept"),
+    [
+        ("/validate", "image/png"),
+        ("/validate", "text/html"),
+        ("/classify", "text/turtle"),
+        ("/classify", "*/*;q=0"),
+    ],
+)
+def test_report_in_a_format_it_cannot_be_sent_in_is_406(client: TestClient, route: str, accept: str) -> None:
+    r = client.post(route, content=EXAMPLE, headers={"content-type": "application/json", "accept": accept})
+    problem(r, 406, "application/json")
+
+
+def test_health_answers_while_the_thread_pool_is_busy() -> None:
+    """AIACT_THREADS bounds the pool; /health runs on the event loop, so a full pool does not delay it."""
+    import anyio.to_thread
+
+    async def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    release = threading.Event()
+    with TestClient(create_app(Settings(threads=1))) as c:
+        assert c.portal.call(tokens) == 1
+        c.portal.start_task_soon(anyio.to_thread.run_sync, release.wait)  # the one thread, held
+        answers: list[int] = []
+        probe = threading.Thread(target=lambda: answers.append(c.get("/health").status_code))
+        try:
+            probe.start()
+            probe.join(10)  # a /health in the pool would wait for the held thread, that is for ever
+            assert answers == [200], "/health waited for the thread pool"
+        finally:
+            release.set()
+            probe.join()
+
+
 def test_classify(client: TestClient) -> None:
     r = client.post(
         "/classify",

@@ -23,8 +23,9 @@ DUMPS = {
 
 
 @router.get("/health", responses=documented(400))
-def health(services: ServicesDep) -> dict[str, Any]:
-    """Whether the service answers, and from which store."""
+async def health(services: ServicesDep) -> dict[str, Any]:
+    """Whether the service answers, and from which store. On the event loop, on purpose: it reads three
+    attributes, and a thread would make it wait behind the validations that fill the thread pool."""
     return {
         "status": "ok",
         "store": services.settings.sparql_endpoint or "embedded",

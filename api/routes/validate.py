@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServicesDep
 from api.problems import PROBLEM_REF, Problem, documented
+from api.sparql_negotiation import media_ranges, quality
 from api.state import Services
 from reasoner.description import DescriptionError, load
 from reasoner.excerpt import excerpt
@@ -85,7 +86,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
             "application/ld+json": {"schema": {"type": "object"}},
         },
     },
-    **documented(400, 413, 415),
+    **documented(400, 406, 413, 415),
     422: {
         "description": "The description has problems: every one is listed in `errors` (field and problem), "
         "the first also in `field`. Also a description that cannot be read: not UTF-8, not valid JSON, "
@@ -138,11 +139,24 @@ def _assess(services: Services, body: bytes, media: str, day: dt.date) -> Any:
     return engine, engine.assess(data, day)
 
 
-def _validate(services: Services, body: bytes, media: str, day: dt.date, accept: str) -> Response:
+# what /validate can send, in order of preference on a tie: the report, or the W3C SHACL report
+REPORT_TYPES = ("application/json", "text/turtle", "application/ld+json")
+
+
+def report_type(accept: str) -> str:
+    """The media type to answer in (RFC 9110 qualities, as for /sparql); a 406 when none fits."""
+    ranges = media_ranges(accept)
+    q, _, media = max((quality(ranges, m), -i, m) for i, m in enumerate(REPORT_TYPES))
+    if q <= 0:
+        raise Problem(406, f"cannot send a report as {accept!r}: it can be sent as {', '.join(REPORT_TYPES)}")
+    return media
+
+
+def _validate(services: Services, body: bytes, media: str, day: dt.date, answer: str) -> Response:
     engine, outcome = _assess(services, body, media, day)
-    if "text/turtle" in accept:
+    if answer == "text/turtle":
         return Response(shacl_report(outcome, "ttl"), media_type="text/turtle")
-    if "application/ld+json" in accept:
+    if answer == "application/ld+json":
         return Response(shacl_report(outcome, "jsonld"), media_type="application/ld+json")
     return JSONResponse(json.loads(json.dumps(report(engine, outcome))))
 
@@ -156,10 +170,10 @@ def _classify(services: Services, body: bytes, media: str, day: dt.date) -> JSON
 @router.post("/validate", responses=RESPONSES, openapi_extra=BODY)
 async def validate(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
     """Classify a model description and check it against its obligations, with citations."""
+    answer = report_type(request.headers.get("accept", ""))
     body, media = await _body(request)
-    accept = request.headers.get("accept", "")
     day = as_of or dt.date.today()
-    return await run_in_threadpool(_validate, services, body, media, day, accept)
+    return await run_in_threadpool(_validate, services, body, media, day, answer)
 
 
 CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -174,5 +188,8 @@ CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post("/classify", responses=CLASSIFY_RESPONSES, openapi_extra=BODY)
 async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> JSONResponse:
     """Classify a model description: GPAI, systemic risk, exemptions, new provider, representative."""
+    accept = request.headers.get("accept", "")
+    if quality(media_ranges(accept), "application/json") <= 0:
+        raise Problem(406, f"cannot send a classification as {accept!r}: it is sent as application/json")
     body, media = await _body(request)
     return await run_in_threadpool(_classify, services, body, media, as_of or dt.date.today())
