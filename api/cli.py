@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from api.commands import add_commands
-from reasoner import paths
-from reasoner.index import AmbiguousProvision, UnknownProvision
-from reasoner.results import FORMATS, render
-from reasoner.store import QueryError
+from kg import paths
+from kg.index import AmbiguousProvision, UnknownProvision
+from kg.store.core import QueryError
+from kg.store.results import FORMATS, render
 
 
 def _provision_text(info: dict[str, Any]) -> str:
@@ -38,7 +38,7 @@ def _provision_text(info: dict[str, Any]) -> str:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    from reasoner.act import Act
+    from kg.act import Act
 
     try:
         info = Act().provision(args.citation)
@@ -50,7 +50,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from reasoner.store import OxigraphStore
+    from kg.store.core import OxigraphStore
 
     text = args.query
     path = Path(text)
@@ -70,7 +70,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from reasoner.build import build, write
+    from kg.build.graph import build, write
 
     start = time.perf_counter()
     result = build(Path(args.formex) if args.formex else None)
@@ -78,7 +78,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.output:
         from reasoner.ontology_docs import render
 
-        (paths.ROOT / "docs" / "ontology.html").write_text(render(), encoding="utf-8")
+        paths.ONTOLOGY_HTML.write_text(render(), encoding="utf-8")
     internal = sum(len(r.targets) for r in result.references)
     external = sum(len(r.external) for r in result.references)
     print(

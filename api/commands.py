@@ -123,7 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
     from api.settings import Settings
     from api.state import Services
-    from reasoner.integrity import GraphError
+    from kg.integrity import GraphError
 
     _few_malloc_arenas()
     try:
@@ -138,10 +138,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from reasoner import paths
+    from kg import paths
     from reasoner.ontology_docs import render
 
-    target = paths.ROOT / "docs" / "ontology.html"
+    target = paths.ONTOLOGY_HTML
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target.name}")
     return 0

@@ -14,7 +14,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.problems import problem_response
-from reasoner.excerpt import control_character, cut
+from kg.excerpt import control_character, cut
 
 _WHITESPACE = "\t\n\r"
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reasoner.excerpt import excerpt
+from kg.excerpt import excerpt
 
 PROBLEM = "application/problem+json"
 TITLES = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from api.settings import Settings
-from reasoner.store import Store
+from kg.store.core import Store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

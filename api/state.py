@@ -1,10 +1,10 @@
 """What the service loads once: the store (embedded or external), the Act, the engine, the SPARQL
 workers and the search index. Routes reach it through ``deps``.
 
-Start-up checks the built graph first (``reasoner.integrity``): the file against its manifest (present,
+Start-up checks the built graph first (``kg.integrity``): the file against its manifest (present,
 not empty, its size, its sha256), then the loaded graph against the manifest's counts; any difference is
-a :class:`~reasoner.integrity.GraphError` naming the file, and no service starts. SPARQL parsing
-(pyparsing, not thread-safe) is serialised process-wide (``reasoner.parsing_lock``)."""
+a :class:`~kg.integrity.GraphError` naming the file, and no service starts. SPARQL parsing
+(pyparsing, not thread-safe) is serialised process-wide (``kg.store.parsing_lock``)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from functools import cached_property
 from pathlib import Path
 
 from api.settings import Settings
-from reasoner import integrity, parsing_lock, paths
-from reasoner.act import Act
+from kg import integrity, paths
+from kg.act import Act
+from kg.search import Search
+from kg.store import parsing_lock
+from kg.store.core import OxigraphStore, Store, default_files, graph_of
+from kg.store.pool import QueryPool
+from kg.store.remote import SparqlEndpointStore
 from reasoner.engine import Engine
-from reasoner.query_pool import QueryPool
-from reasoner.remote_store import SparqlEndpointStore
-from reasoner.search import Search
-from reasoner.store import OxigraphStore, Store, default_files, graph_of
 
 
 @dataclass

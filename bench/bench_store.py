@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from rdflib import Graph
 
-from reasoner import paths
-from reasoner.build import build
-from reasoner.store import OxigraphStore, default_files
+from kg import paths
+from kg.build.graph import build
+from kg.store.core import OxigraphStore, default_files
 
 QUERIES = {
     "join: references into Chapter V": """

@@ -16,7 +16,7 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, URIRef
 
-from reasoner import paths
+from kg import paths
 from reasoner.description import MODEL, load, media_type_of, to_rdf
 from reasoner.engine import Engine
 

@@ -10,8 +10,8 @@ import re
 from functools import cache
 from typing import Any
 
-from reasoner.act import PREFIXES, Act
-from reasoner.store import term_text
+from kg.act import PREFIXES, Act
+from kg.store.core import term_text
 
 ABRIDGE = 400
 

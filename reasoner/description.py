@@ -28,9 +28,9 @@ from rdflib.namespace import SKOS, XSD
 from rdflib.parser import PythonInputSource
 from rdflib.plugins.shared.jsonld.context import Context as _JsonLdContext
 
-from reasoner import paths
-from reasoner.excerpt import cut, excerpt
-from reasoner.ids import AIKG
+from kg import paths
+from kg.excerpt import cut, excerpt
+from kg.ids import AIKG
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20  # levels of nesting a description may have (it needs three)

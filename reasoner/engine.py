@@ -17,13 +17,13 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from reasoner import paths
-from reasoner.act import Act
+from kg import paths
+from kg.act import Act
+from kg.ids import AIKG
+from kg.store.core import term_text
 from reasoner.citations import Citations
 from reasoner.description import MODEL, to_rdf
-from reasoner.ids import AIKG
 from reasoner.rules import Classification, RuleEngine
-from reasoner.store import term_text
 
 
 @dataclass(frozen=True)
@@ -111,13 +111,9 @@ class Engine:
             )
         return out
 
-    def classify(self, data: dict[str, Any], as_of: dt.date) -> Classification:
-        rdf = to_rdf(data, as_of)
-        return self.rules.run(data, _quads(rdf), as_of)
-
     def assess(self, data: dict[str, Any], as_of: dt.date) -> Outcome:
         rdf = to_rdf(data, as_of)
-        classification = self.rules.run(data, _quads(rdf), as_of)
+        classification = self.rules.run(data, _quads(rdf))
         for prop, value in classification.derived:  # derived facts the shapes check (compute accuracy)
             rdf.add((MODEL, URIRef(prop), Literal(value.value, datatype=URIRef(value.datatype.value))))
         for state in classification.obligations:

@@ -10,8 +10,8 @@ from collections import defaultdict
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from reasoner import paths
-from reasoner.ids import AIKG
+from kg import paths
+from kg.ids import AIKG
 
 SECTIONS = [
     ("Classes", OWL.Class),

@@ -14,8 +14,6 @@ from rdflib import Graph
 
 from reasoner.engine import Engine, Outcome
 
-STATUS_ORDER = ("violated", "met", "undetermined", "not_yet_applicable", "exempt", "not_applicable")
-
 
 def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
     cite = engine.citations

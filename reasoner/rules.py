@@ -8,7 +8,6 @@ description's facts and the thresholds and dates of the graph. Nothing legal is 
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import threading
@@ -18,10 +17,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from reasoner import paths
+from kg import paths
+from kg.ids import AIKG, ID
+from kg.store.core import OxigraphStore, term_text
 from reasoner.description import flatten
-from reasoner.ids import AIKG, ID
-from reasoner.store import OxigraphStore, term_text
 
 
 class RuleError(RuntimeError):
@@ -204,7 +203,7 @@ class RuleEngine:
 
         return re.sub(r"\{([a-z_.:\-0-9]+)\}", one, template)
 
-    def run(self, data: dict[str, Any], rdf: ox.Dataset | list[ox.Quad], as_of: dt.date) -> Classification:
+    def run(self, data: dict[str, Any], rdf: ox.Dataset | list[ox.Quad]) -> Classification:
         facts = flatten(data)
         with self._lock:
             if self._free_graphs:

@@ -8,9 +8,9 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from reasoner import paths
+from kg import paths
+from kg.ids import AIKG, ID
 from reasoner.description import fields, modalities
-from reasoner.ids import AIKG, ID
 
 _TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -115,7 +115,7 @@ quotes.
 
 def key_reference() -> str:
     """Markdown page: every key, its type and the provisions that ask for it."""
-    from reasoner.act import Act
+    from kg.act import Act
 
     index = Act().index
     defs = _definitions()

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reasoner.store import default_files, graph_of
+from kg.store.core import default_files, graph_of
 
 ROOT = Path(__file__).parent.parent
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reasoner.act import Act
-from reasoner.build import BuildResult, build
-from reasoner.store import OxigraphStore
+from kg.act import Act
+from kg.build.graph import BuildResult, build
+from kg.store.core import OxigraphStore
 
 
 @pytest.fixture(scope="session")

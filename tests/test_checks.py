@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoner import paths
-from reasoner.store import OxigraphStore, default_files
+from kg import paths
+from kg.store.core import OxigraphStore, default_files
 
 CHECKS = sorted(paths.CHECKS.glob("*-violation.rq"))
 BAD = Path(__file__).parent / "fixtures" / "bad"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from kg.act import Act
+from kg.store.core import OxigraphStore
 from reasoner import _engine
-from reasoner.act import Act
 from reasoner.citations import OMITTED, abridge, sentences
-from reasoner.store import OxigraphStore
 
 
 @pytest.mark.parametrize(

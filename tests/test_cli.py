@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reasoner import paths
+from kg import paths
 
 _BESIDE = Path(sys.executable).parent / "aiact"
 AIACT = str(_BESIDE) if _BESIDE.exists() else shutil.which("aiact") or ""

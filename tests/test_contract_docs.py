@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from reasoner import paths
+from kg import paths
 
 CONTRACT = (paths.ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
 

@@ -6,10 +6,10 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from reasoner import paths
-from reasoner.build import BuildResult
-from reasoner.formex import ACT_FILE
-from reasoner.store import OxigraphStore
+from kg import paths
+from kg.build.formex import ACT_FILE
+from kg.build.graph import BuildResult
+from kg.store.core import OxigraphStore
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ from rdflib.namespace import RDF
 
 from api.app import create_app
 from api.settings import Settings
-from reasoner import paths
+from kg import paths
+from kg.ids import AIKG
 from reasoner.description import (
     MODEL,
     DescriptionError,
@@ -32,7 +33,6 @@ from reasoner.description import (
     modality_key,
     to_rdf,
 )
-from reasoner.ids import AIKG
 from reasoner.rules import RuleEngine
 from reasoner.schema import json_schema
 from tests.test_cli import run

@@ -29,9 +29,10 @@ import api.settings
 from api.app import create_app
 from api.settings import Settings, parse_size
 from api.state import Services
-from reasoner import integrity, paths
-from reasoner.build import BuildResult, write
-from reasoner.query_pool import (
+from kg import integrity, paths
+from kg.build.graph import BuildResult, write
+from kg.store.core import default_files
+from kg.store.pool import (
     QueryCancelled,
     QueryPool,
     QueryTimeout,
@@ -39,7 +40,6 @@ from reasoner.query_pool import (
     WorkerCrashed,
     nesting,
 )
-from reasoner.store import default_files
 from tests.api_fixtures import free_port, wait_for
 
 ROOT = Path(__file__).parent.parent

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reasoner.act import Act
-from reasoner.index import AmbiguousProvision, UnknownProvision
-from reasoner.notation import parse
+from kg.act import Act
+from kg.index import AmbiguousProvision, UnknownProvision
+from kg.notation import parse
 
 
 def test_every_provision_round_trips(act: Act) -> None:
@@ -17,7 +17,7 @@ def test_every_provision_round_trips(act: Act) -> None:
     for iri, p in index.provisions.items():
         assert parse(p.notation, index) == iri, p.notation
         # and through the descent, not only the exact-notation lookup
-        assert index.resolve(__import__("reasoner.notation").notation.tokens(p.notation)) == iri, p.notation
+        assert index.resolve(__import__("kg.notation").notation.tokens(p.notation)) == iri, p.notation
         assert parse(iri, index) == iri
 
 

@@ -31,10 +31,10 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from reasoner import paths
-from reasoner.build import BuildResult
-from reasoner.ids import AIKG, ELI
-from reasoner.index import Index
+from kg import paths
+from kg.build.graph import BuildResult
+from kg.ids import AIKG, ELI
+from kg.index import Index
 from tests.eurlex_html import EurLex, Struct, norm
 
 # Genuine discrepancies between the Formex (as the Official Journal prints it) and the EUR-Lex HTML, not
@@ -141,7 +141,8 @@ class Comparison:
         return self
 
     def _alinea(self, iri: str) -> bool:
-        return self.index[iri].kind == "Subparagraph" or self.index[iri].unnumbered
+        p = self.index[iri]  # unnumbered paragraphs are ordinal: "Art. 113, third paragraph"
+        return p.kind == "Subparagraph" or (p.kind == "Paragraph" and p.notation.endswith(" paragraph"))
 
     def _walk(self, iri: str) -> Iterator[str]:
         for child in self.index.children.get(iri, []):
@@ -292,7 +293,7 @@ def test_lead_and_tail_are_words_of_the_text(fresh: BuildResult) -> None:
 
 
 # Article 1's title is printed "Subject matter`" (a stray backtick, in the Formex as in the HTML); the
-# reader leaves the backtick out on purpose (``reasoner.formex._article``).
+# reader leaves the backtick out on purpose (``kg.build.formex._article``).
 TITLE_FIXED = {"Art. 1": ("Subject matter", "Subject matter`")}
 _HEADING = re.compile(r"^(Section [A-Z0-9]+|\d+\.)(?:\s*[.—]\s*|\s+|$)(.*)$")
 

@@ -12,13 +12,13 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from reasoner import paths
-from reasoner.act import Act
+from kg import paths
+from kg.act import Act
+from kg.ids import AIKG, ID
+from kg.store.core import OxigraphStore, default_files
 from reasoner.description import load
 from reasoner.engine import Engine
-from reasoner.ids import AIKG, ID
 from reasoner.report import report
-from reasoner.store import OxigraphStore, default_files
 
 ONTOLOGY = sorted(paths.ONTOLOGY.glob("*.ttl"))
 EXAMPLES = Path(__file__).parent.parent / "examples"

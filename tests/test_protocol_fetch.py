@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from reasoner.query_pool import QueryFailed, QueryPool
+from kg.store.pool import QueryFailed, QueryPool
 
 JSON = {"accept": "application/sparql-results+json"}
 

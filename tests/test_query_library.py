@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reasoner import paths
-from reasoner.store import OxigraphStore, term_text
+from kg import paths
+from kg.store.core import OxigraphStore, term_text
 
 QUERIES = sorted((paths.KG / "queries").glob("*.rq"))
 EXPECT = yaml.safe_load((Path(__file__).parent / "fixtures" / "query_library.yaml").read_text())

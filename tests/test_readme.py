@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from reasoner.store import OxigraphStore
+from kg.store.core import OxigraphStore
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

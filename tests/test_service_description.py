@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from api.app import create_app
 from api.settings import Settings
 from api.sparql_description import AIKG, FORMATS, SD, VOID, description
-from reasoner.store import OxigraphStore
+from kg.store.core import OxigraphStore
 from tests.test_protocol import GRAPH, JSON, client, count, problem
 
 __all__ = ["client"]  # the fixture, shared with test_protocol

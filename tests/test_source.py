@@ -2,7 +2,7 @@
 
 import hashlib
 
-from reasoner import paths
+from kg import paths
 
 
 def test_formex_files_match_their_checksums() -> None:

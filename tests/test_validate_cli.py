@@ -12,9 +12,9 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from kg.ids import AIKG
 from reasoner import validate
 from reasoner.description import load, to_rdf
-from reasoner.ids import AIKG
 from tests.test_cli import run
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -6,10 +6,10 @@ import pytest
 import yaml
 from rdflib import RDF
 
-from reasoner.act import Act
-from reasoner.build import BuildResult
-from reasoner.ids import AIKG, ELI
-from reasoner.xrefs import Resolver, extract
+from kg.act import Act
+from kg.build.graph import BuildResult
+from kg.build.xrefs import Resolver, extract
+from kg.ids import AIKG, ELI
 from tests.xref_eval import score
 
 FORMS = yaml.safe_load((Path(__file__).parent / "fixtures" / "xref_forms.yaml").read_text(encoding="utf-8"))
@@ -58,7 +58,7 @@ def test_amending_articles_cite_the_amended_act(act: Act) -> None:
 
 def test_every_reference_is_at_its_offset_in_the_text_a_reader_shows(fresh: BuildResult) -> None:
     """Offsets count in the provision's own text: ``aikg:text`` of a provision without sub-provisions,
-    lead and tail joined by a newline around them (how ``reasoner.reader.tree`` splits them), the
+    lead and tail joined by a newline around them (how ``kg.reader.tree`` splits them), the
     heading for a negative offset."""
     g, misplaced, n = fresh.graph, [], 0
     for ref in g.subjects(RDF.type, AIKG.CrossReference):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from reasoner.index import Index
-from reasoner.notation import parse
-from reasoner.xrefs import Reference
+from kg.build.xrefs import Reference
+from kg.index import Index
+from kg.notation import parse
 
 GOLD = Path(__file__).parent / "fixtures" / "xref_gold.yaml"
 

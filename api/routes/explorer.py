@@ -12,14 +12,14 @@ from fastapi.responses import FileResponse, Response
 from api.deps import ServicesDep
 from api.problems import Problem
 from api.routes.provisions import BAD_REQUEST, NOT_FOUND, _resolve
-from reasoner import paths
-from reasoner.excerpt import excerpt
-from reasoner.reader import toc, tree
+from kg import paths
+from kg.excerpt import excerpt
+from kg.reader import toc, tree
 
 # The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["explorer"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
-EXAMPLES = paths.ROOT / "examples"
+EXAMPLES = paths.EXAMPLES
 
 
 @router.get("/", include_in_schema=False)
@@ -43,7 +43,7 @@ def provision_tree(ref: str, services: ServicesDep) -> dict[str, Any]:
 def queries() -> list[dict[str, str]]:
     """The researcher's query library: name, title, question and text of each query."""
     out = []
-    for q in sorted((paths.KG / "queries").glob("*.rq")):
+    for q in sorted(paths.QUERIES.glob("*.rq")):
         text = q.read_text(encoding="utf-8")
         head = dict(
             line[2:].split(": ", 1)

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
 from api.problems import Problem, documented
-from reasoner import paths
-from reasoner.store import OxigraphStore
+from kg import paths
+from kg.store.core import OxigraphStore
 
 # The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["service"])
@@ -57,4 +57,4 @@ def graph(request: Request, services: ServicesDep) -> Response:
 @router.get("/ontology", response_class=HTMLResponse, responses=documented(400))
 def ontology() -> HTMLResponse:
     """Human-readable documentation of the ontology (generated at build time by `aiact docs`)."""
-    return HTMLResponse((paths.ROOT / "docs" / "ontology.html").read_text(encoding="utf-8"))
+    return HTMLResponse(paths.ONTOLOGY_HTML.read_text(encoding="utf-8"))

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from api.deps import ServicesDep
 from api.problems import Problem, documented
 from api.state import Services
-from reasoner.excerpt import cut, excerpt
-from reasoner.ids import ID
-from reasoner.index import AmbiguousProvision, UnknownProvision
-from reasoner.neighbourhood import neighbourhood, obligations
-from reasoner.notation import MAX_LENGTH
+from kg.excerpt import cut, excerpt
+from kg.ids import ID
+from kg.index import AmbiguousProvision, UnknownProvision
+from kg.neighbourhood import neighbourhood, obligations
+from kg.notation import MAX_LENGTH
 
 # The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["provisions"])

@@ -1,7 +1,7 @@
 """``/sparql``: the W3C SPARQL 1.1 Protocol, read-only, with a time and a row limit per query.
 
 A request is read by ``api.sparql_protocol`` (query via GET, POST form, POST direct; the dataset
-parameters), the query by a SPARQL parser (``reasoner.sparql_syntax``): updates and ``LOAD`` are refused
+parameters), the query by a SPARQL parser (``kg.store.syntax``): updates and ``LOAD`` are refused
 (403), ``SERVICE`` too unless allowed for an external store, a syntax error is a 400 that says where. The
 format follows from the query's form and ``Accept`` (``api.sparql_negotiation``; 406 when nothing fits).
 Without a query, ``GET /sparql`` is the service description (``api.sparql_description``).
@@ -20,8 +20,9 @@ from api import sparql_description, sparql_negotiation, sparql_protocol
 from api.deps import ServicesDep
 from api.problems import PROBLEM_SCHEMA, Problem, documented, problem_response
 from api.state import Services
-from reasoner import sparql_syntax
-from reasoner.query_pool import (
+from kg.store import syntax as sparql_syntax
+from kg.store.core import QueryError
+from kg.store.pool import (
     GRAPH_TYPES,
     SELECT_TYPES,
     QueryFailed,
@@ -30,7 +31,6 @@ from reasoner.query_pool import (
     TooManyRows,
     nesting,
 )
-from reasoner.store import QueryError
 
 router = APIRouter(tags=["sparql"])
 
@@ -178,7 +178,7 @@ async def _parse(sparql: str, endpoint: str, services: Services) -> sparql_synta
 def _read(sparql: str, endpoint: str, wait: float) -> sparql_syntax.Query | sparql_syntax.Update:
     """The parse, one at a time, waiting at most ``wait`` seconds for its turn: parsing is pure Python in the
     service's own process (up to a few seconds for a query at the length bound) and pyparsing runs one
-    parse at a time anyway (``reasoner.parsing_lock``); past the wait, a 503 rather than a pile-up."""
+    parse at a time anyway (``kg.store.parsing_lock``); past the wait, a 503 rather than a pile-up."""
     if not _PARSING.acquire(timeout=wait):
         raise Problem(503, "the endpoint is busy reading other queries: try again in a moment")
     try:

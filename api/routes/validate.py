@@ -14,8 +14,8 @@ from api.deps import ServicesDep
 from api.problems import PROBLEM_REF, Problem, documented
 from api.sparql_negotiation import media_ranges, quality
 from api.state import Services
+from kg.excerpt import excerpt
 from reasoner.description import DescriptionError, load
-from reasoner.excerpt import excerpt
 from reasoner.report import report, shacl_report
 
 router = APIRouter(tags=["validation"])

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from reasoner import paths
+from kg import paths
 
 
 class QueryError(ValueError):

@@ -1,8 +1,8 @@
 """An in-memory index of the Act's provisions: notation, IRI, hierarchy, and the descent that
 resolves a path of numbers ("Article 53", "1", "a") to a provision.
 
-Both the citation parser (``reasoner.notation``) and the cross-reference resolver
-(``reasoner.xrefs``) resolve through :meth:`Index.resolve`, so a citation a user types and a reference
+Both the citation parser (``kg.notation``) and the cross-reference resolver
+(``kg.build.xrefs``) resolve through :meth:`Index.resolve`, so a citation a user types and a reference
 the Act makes follow the same rules (``docs/notation.md``).
 """
 
@@ -68,7 +68,6 @@ class Provision:
     notation: str
     parent: str | None
     title: str | None = None
-    unnumbered: bool = False
 
 
 @dataclass

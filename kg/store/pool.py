@@ -104,8 +104,8 @@ class Answer:
 def _serialise(result: Any, select_fmt: str, graph_fmt: str, max_rows: int) -> Answer:
     import pyoxigraph as ox
 
-    from reasoner import results
-    from reasoner.store import Result
+    from kg.store import results
+    from kg.store.core import Result
 
     if isinstance(result, ox.QueryBoolean):
         r = Result("ask", boolean=bool(result))
@@ -142,8 +142,8 @@ def _worker(conn: Connection, files: list[str]) -> None:
     not hold is empty, never fetched."""
     import pyoxigraph as ox
 
-    from reasoner.store import OxigraphStore
-    from reasoner.worker_sandbox import forbid_network
+    from kg.store.core import OxigraphStore
+    from kg.store.sandbox import forbid_network
 
     forbid_network()
     store = OxigraphStore([Path(f) for f in files], named_graphs=True).store

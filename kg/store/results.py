@@ -1,4 +1,4 @@
-"""Render a SPARQL :class:`~reasoner.store.Result` as a table, CSV (SPARQL 1.1 CSV) or SPARQL JSON."""
+"""Render a SPARQL :class:`~kg.store.core.Result` as a table, CSV (SPARQL 1.1 CSV) or SPARQL JSON."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 
 import pyoxigraph as ox
 
-from reasoner.store import Result, term_json, term_text
+from kg.store.core import Result, term_json, term_text
 
 FORMATS = ("table", "csv", "json")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from reasoner.act import PREFIXES, Act
-from reasoner.neighbourhood import subtree
-from reasoner.store import term_text
+from kg.act import PREFIXES, Act
+from kg.neighbourhood import subtree
+from kg.store.core import term_text
 
 
 def toc(act: Act) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reasoner.act import PREFIXES, Act
-from reasoner.store import term_text
+from kg.act import PREFIXES, Act
+from kg.store.core import term_text
 
 
 def subtree(act: Act, iri: str) -> set[str]:

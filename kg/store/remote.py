@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
-from reasoner.store import QueryError, Result
+from kg.store.core import QueryError, Result
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 

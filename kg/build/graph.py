@@ -1,7 +1,7 @@
 """Build the provisions graph of the Act from the Formex files: ``aiact build``.
 
-Reads ``kg/formex/``, places every provision (``reasoner.provisions``), extracts the cross-references
-(``reasoner.xrefs``) and writes ``kg/provisions.ttl``, with its manifest ``kg/provisions.manifest.json``
+Reads ``kg/formex/``, places every provision (``kg.build.placement``), extracts the cross-references
+(``kg.build.xrefs``) and writes ``kg/provisions.ttl``, with its manifest ``kg/provisions.manifest.json``
 beside it. The same input gives byte-identical Turtle: triples are written sorted, with no blank nodes.
 """
 
@@ -13,13 +13,13 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from reasoner import paths
-from reasoner.formex import Node, read_act
-from reasoner.ids import ACT, AIKG, ELI, EURLEX
-from reasoner.index import Index
-from reasoner.integrity import write_manifest
-from reasoner.provisions import Placed, place
-from reasoner.xrefs import External, Reference, extract_all
+from kg import paths
+from kg.build.formex import Node, read_act
+from kg.ids import ACT, AIKG, ELI, EURLEX
+from kg.index import Index
+from kg.integrity import write_manifest
+from kg.build.placement import Placed, place
+from kg.build.xrefs import External, Reference, extract_all
 
 PREFIXES = {
     "aikg": AIKG, "eli": ELI, "skos": SKOS, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
@@ -100,7 +100,8 @@ def _provision(g: Graph, p: Placed) -> None:
 
 
 def _lead_and_tail(node: Node) -> tuple[str, str]:
-    """Own text before the first sub-provision and after the last; ``own_text()`` is lead + newline + tail,
+    """Own text before the first sub-provision and after the last; the own text (its parts joined by newlines) is
+    lead + newline + tail,
     so a reference's offset falls in the lead when it is smaller than the lead's length."""
     first = next(i for i, part in enumerate(node.parts) if not isinstance(part, str))
     lead = "\n".join(part for part in node.parts[:first] if isinstance(part, str))
@@ -164,7 +165,7 @@ def serialise(g: Graph) -> str:
 
 
 def write(result: BuildResult, target: Path | None = None) -> Path:
-    """Write the Turtle, and its manifest beside it (``reasoner.integrity``: what the service checks)."""
+    """Write the Turtle, and its manifest beside it (``kg.integrity``: what the service checks)."""
     out = target or paths.PROVISIONS
     out.write_text(serialise(result.graph), encoding="utf-8")
     write_manifest(out)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reasoner.grammar import ExtAct, Phrase, Target, Token, lex, parse_phrases
-from reasoner.ids import ID
-from reasoner.index import Index, UnknownProvision
-from reasoner.provisions import Placed
+from kg.build.grammar import ExtAct, Phrase, Target, Token, lex, parse_phrases
+from kg.ids import ID
+from kg.index import Index, UnknownProvision
+from kg.build.placement import Placed
 
 
 @dataclass(frozen=True)

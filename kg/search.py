@@ -8,9 +8,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from reasoner.act import PREFIXES, Act
-from reasoner.index import AmbiguousProvision, UnknownProvision
-from reasoner.store import term_text
+from kg.act import PREFIXES, Act
+from kg.index import AmbiguousProvision, UnknownProvision
+from kg.store.core import term_text
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-from reasoner.excerpt import cut, excerpt
-from reasoner.ids import ORDINALS
-from reasoner.index import TOP_KINDS, Index, Step, UnknownProvision
+from kg.excerpt import cut, excerpt
+from kg.ids import ORDINALS
+from kg.index import TOP_KINDS, Index, Step, UnknownProvision
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROOTS = {
     "art": "Article", "arts": "Article", "article": "Article", "articles": "Article",
     "annex": "Annex", "anx": "Annex", "recital": "Recital", "rct": "Recital",
@@ -30,14 +29,6 @@ _HINT_WORDS = {
 _FILLER = {"of", "the", "this", "thereof", "regulation", "and", "in", "ai", "act", "eu", "2024/1689"}
 MAX_LENGTH = 200  # characters of a citation (the longest the Act writes has about 60)
 _TOKEN = re.compile(r"\(([^()]*)\)|([A-Za-z]+\.?|\d+(?:\.\d+)*\.?)|§")
-
-
-def roman_to_int(s: str) -> int:
-    total = 0
-    values = [_ROMAN[c] for c in s.upper()]
-    for i, v in enumerate(values):
-        total += -v if i + 1 < len(values) and values[i + 1] > v else v
-    return total
 
 
 def int_to_roman(n: int) -> str:

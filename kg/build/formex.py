@@ -4,7 +4,7 @@ Serves the whole structure of the Act: recitals (``CONSID``), chapters and secti
 articles (``ARTICLE``), paragraphs (``PARAG``), subparagraphs (``ALINEA``), points (``NP`` / ``NO.P``),
 annexes (``ANNEX``), annex sections and points (``GR.SEQ``). The node shapes and their notation are
 documented in ``docs/notation.md``; the running text of an element (plain and HTML) is read by
-``reasoner.formex_inline``. Nothing here knows about RDF.
+``kg.build.formex_inline``. Nothing here knows about RDF.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from reasoner.formex_inline import BLOCKS as _BLOCKS
-from reasoner.formex_inline import Run, Text, add_child, inline, text_of
+from kg.build.formex_inline import BLOCKS as _BLOCKS
+from kg.build.formex_inline import Run, Text, add_child, inline, text_of
 
 # Formex file of each annex, in the order of the Official Journal package.
 ANNEX_FILES = {
@@ -65,12 +65,8 @@ class Node:
                 self.markup[len(self.parts)] = piece.html
             self.parts.append(piece.plain)
 
-    def own_text(self) -> str:
-        """The wording that is this node's own: without its children's text."""
-        return "\n".join(p for p in self.parts if isinstance(p, str))
-
     def own_parts(self) -> Iterator[tuple[int, str, bool]]:
-        """(offset in :meth:`own_text`, text, quoted) of each own text part."""
+        """(offset in the node's own text, its parts joined by newlines; text; quoted) of each own text part."""
         offset = 0
         for i, p in enumerate(self.parts):
             if isinstance(p, str):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from reasoner.ids import ACT
-from reasoner.index import Index, Provision
-from reasoner.notation import parse
-from reasoner.store import OxigraphStore, Store, term_text
+from kg.ids import ACT
+from kg.index import Index, Provision
+from kg.notation import parse
+from kg.store.core import OxigraphStore, Store, term_text
 
 PREFIXES = """PREFIX aikg: <https://w3id.org/aiact-kg/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -73,7 +73,7 @@ class Act:
         return index
 
     def resolve(self, citation: str) -> str:
-        """The IRI of a cited provision; :class:`~reasoner.index.UnknownProvision` if there is none."""
+        """The IRI of a cited provision; :class:`~kg.index.UnknownProvision` if there is none."""
         return parse(citation, self.index)
 
     def citation(self, iri: str) -> dict[str, Any]:

@@ -11,3 +11,6 @@ PROVISIONS = KG / "provisions.ttl"
 CHECKS = KG / "checks"
 ONTOLOGY = ROOT / "ontology"
 SHAPES = ROOT / "shapes"
+QUERIES = KG / "queries"
+ONTOLOGY_HTML = ROOT / "docs" / "ontology.html"  # issue 10: becomes package data (see the packaging work)
+EXAMPLES = ROOT / "examples"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reasoner.formex import Node
-from reasoner.ids import ACT, ID, SEGMENT, eurlex_url, ordinal
-from reasoner.index import Index, Provision
+from kg.build.formex import Node
+from kg.ids import ACT, ID, SEGMENT, eurlex_url, ordinal
+from kg.index import Index, Provision
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,6 @@ def place(act: Node) -> tuple[list[Placed], Index]:
             notation=notation(node),
             parent=_iri(parent),
             title=node.title,
-            unnumbered=node.unnumbered,
         )
         index.add(prov)
         siblings = [c for c in parent.children if c.kind == node.kind]

@@ -3,7 +3,7 @@
 A phrase is a chain of units joined by "of": ``point (a) of paragraph 1 of Article 5``; a unit is a
 heading word and a list of numbers joined by ",", "and", "or", "to": ``Articles 91 to 94``,
 ``Article 53(1), points (a) and (b)``, ``Annex XI, in particular points 2 (d) and (e) thereof``.
-Each phrase yields :class:`Target` paths; :mod:`reasoner.xrefs` resolves them against the index.
+Each phrase yields :class:`Target` paths; :mod:`kg.build.xrefs` resolves them against the index.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from reasoner.ids import ORDINALS
-from reasoner.index import Step
+from kg.ids import ORDINALS
+from kg.index import Step
 
 _ACT_RE = (
     r"(?:(?:Council|Commission)\s+)?(?:(?:Implementing|Delegated)\s+)?(Framework\s+Decision|Regulation|"
