@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import metadata
 from typing import Any
 
 import anyio.to_thread
@@ -14,9 +16,10 @@ from fastapi.staticfiles import StaticFiles
 from api import http_rules, problems
 from api.hygiene import InputHygiene
 from api.limits import BodyLimit
-from api.routes import explorer, meta, provisions, sparql, validate
+from api.routes import explorer, meta, obligations, provisions, search, sparql, validate
 from api.settings import Settings
 from api.state import Services
+from reasoner.report_schema import openapi_schemas
 from reasoner.schema import json_schema
 
 DESCRIPTION = """Knowledge graph and legal reasoning for Regulation (EU) 2024/1689 (the AI Act).
@@ -41,11 +44,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:  # the workers stop with the service, however it stops
             app.state.services.close()
 
-    app = FastAPI(title="aiact-kg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="aiact-kg", version=metadata.version("aiact-kg"), description=DESCRIPTION, lifespan=lifespan
+    )
     problems.install(app)
     # the explorer's tree route must come before the provision route that would swallow "/tree"
-    for router in (explorer.router, validate.router, sparql.router, provisions.router, meta.router):
+    for router in (
+        explorer.router,
+        validate.router,
+        sparql.router,
+        provisions.router,
+        obligations.router,
+        search.router,
+        meta.router,
+    ):
         app.include_router(router)
+    mimetypes.add_type("text/javascript", ".js")  # ES modules run only with a JavaScript type
     app.mount("/static", StaticFiles(directory=explorer.STATIC), name="static")
 
     def openapi() -> dict[str, Any]:
@@ -55,9 +69,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         description = {k: v for k, v in json_schema().items() if not k.startswith("$")}
-        schema.setdefault("components", {}).setdefault("schemas", {})["Description"] = description
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Description"] = description
+        components |= openapi_schemas()  # Report, Classification and what they refer to
         problems.document(schema)
-        app.openapi_schema = schema
+        # the example answer is the report of the example description, computed: it cannot drift
+        loaded = getattr(app.state, "services", None)  # None before start-up: no example then
+        if loaded is not None:
+            ok = schema["paths"]["/validate"]["post"]["responses"]["200"]["content"]["application/json"]
+            ok["example"] = validate.example_report(loaded)
+            app.openapi_schema = schema  # kept once it is whole
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

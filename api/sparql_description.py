@@ -38,10 +38,15 @@ LIMITS = [
 ]  # fmt: skip
 
 
+NAMED_SIZES = """SELECT ?g (COUNT(*) AS ?n) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+} GROUP BY ?g"""
+
+
 def graph_sizes(store: Store) -> tuple[int, dict[str, int]]:
     """Triples in the default graph, and in each named graph."""
     default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
-    named = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
+    named = store.query(NAMED_SIZES).rows
     sizes = {str(r["g"].value): int(r["n"].value) for r in named if "g" in r and "n" in r}
     return (int(default[0]["n"].value) if default else 0), sizes
 

@@ -12,7 +12,7 @@ browsers' links and by SPARQLWrapper beside its ``Accept``) overrides the header
 from __future__ import annotations
 
 from api.problems import Problem
-from kg.store.pool import GRAPH_TYPES, SELECT_TYPES
+from kg.store.answers import GRAPH_TYPES, SELECT_TYPES
 
 # (format, media type) in order of preference; the other media types that mean the same format follow
 RESULTS = [

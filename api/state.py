@@ -1,5 +1,7 @@
-"""What the service loads once: the store (embedded or external), the Act, the engine, the SPARQL
-workers and the search index. Routes reach it through ``deps``.
+"""What the service loads once: the store (embedded, with its SPARQL workers, or external), the Act, the
+engine and the search index. Routes reach it through ``deps``. The dataset is loaded once in this process
+(``local``): the Act of an embedded store, the engine and the dump of an external store all read that one
+copy (``kg.store`` counts the copies and says why each is there).
 
 Start-up checks the built graph first (``kg.integrity``): the file against its manifest (present,
 not empty, its size, its sha256), then the loaded graph against the manifest's counts; any difference is
@@ -18,6 +20,7 @@ from kg.act import Act
 from kg.search import Search
 from kg.store import parsing_lock
 from kg.store.core import OxigraphStore, Store, default_files, graph_of
+from kg.store.embedded import EmbeddedStore
 from kg.store.pool import QueryPool
 from kg.store.remote import SparqlEndpointStore
 from reasoner.engine import Engine
@@ -27,6 +30,7 @@ from reasoner.engine import Engine
 class Services:
     settings: Settings
     store: Store = field(init=False)
+    local: OxigraphStore = field(init=False)  # the dataset in this process, checked
     pool: QueryPool | None = field(init=False, default=None)
     remote: SparqlEndpointStore | None = field(init=False, default=None)
     files: list[Path] = field(init=False)
@@ -35,12 +39,17 @@ class Services:
         parsing_lock.install()  # validations and the SPARQL endpoint parse SPARQL in threads at once
         graph = self.settings.graph or paths.PROVISIONS
         self.files = [graph, *(f for f in default_files() if f != paths.PROVISIONS)]
-        local = self._load_checked(graph)
+        self.local = self._load_checked(graph)
         if self.settings.sparql_endpoint:
-            self.remote = SparqlEndpointStore(self.settings.sparql_endpoint, self.settings.query_timeout)
+            self.remote = SparqlEndpointStore(
+                self.settings.sparql_endpoint,
+                self.settings.query_timeout,
+                local=self.local,
+                max_length=self.settings.max_query_length,
+                max_depth=self.settings.max_query_depth,
+            )
             self.store = self.remote
         else:
-            self.store = local
             self.pool = QueryPool(
                 self.files,
                 self.settings.query_workers,
@@ -51,6 +60,7 @@ class Services:
                 max_length=self.settings.max_query_length,
                 max_depth=self.settings.max_query_depth,
             )
+            self.store = EmbeddedStore(self.local, self.pool)
 
     def _load_checked(self, graph: Path) -> OxigraphStore:
         """The embedded store, once the built graph has passed its checks before and after loading."""
@@ -70,8 +80,9 @@ class Services:
 
     @cached_property
     def engine(self) -> Engine:
-        """Validation runs on the embedded store: the rules need a graph per request of their own."""
-        return Engine(Act(OxigraphStore(self.files)))
+        """Validation runs on the dataset in this process (an external store too): the rules add a graph
+        per request of their own to it, and remove it after; nothing else reads those graphs."""
+        return Engine(Act(self.local))
 
     @cached_property
     def search(self) -> Search:

@@ -1,5 +1,5 @@
-"""The cross-reference neighbourhood of a provision, as nodes and edges, and the obligations that
-cite a provision."""
+"""The cross-reference neighbourhood of a provision, as nodes and edges. (The obligations citing a
+provision are the GPAI law's: ``reasoner.obligations``.)"""
 
 from __future__ import annotations
 
@@ -69,47 +69,3 @@ def neighbourhood(act: Act, iri: str, depth: int) -> dict[str, Any]:
             for s, t, span in kept
         ],
     }
-
-
-def _cited(obligation: dict[str, Any]) -> list[str]:
-    exemption = obligation["exempted_by"]
-    return [*obligation["legal_basis"], *([exemption] if exemption else [])]
-
-
-def obligations(act: Act, iri: str | None = None) -> list[dict[str, Any]]:
-    """The obligations of the graph (those citing ``iri`` or a provision within it, if given)."""
-    rows = act.store.query(
-        PREFIXES
-        + """SELECT ?o ?id ?title ?basis ?exemption ?from ?legacy WHERE {
-        ?o a aikg:Obligation ; aikg:obligationId ?id ; rdfs:label ?title ; aikg:legalBasis ?basis ;
-           aikg:appliesFrom/aikg:value ?from ; aikg:legacyDeadline/aikg:value ?legacy .
-        OPTIONAL { ?o aikg:exemptedBy ?exemption }
-        FILTER(LANG(?title) = "en") } ORDER BY ?id"""
-    ).rows
-    within = (subtree(act, iri) | set(act.index.ancestors(iri))) if iri else None
-    out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        oid = term_text(r["id"])
-        entry = out.setdefault(
-            oid,
-            {
-                "id": oid,
-                "iri": term_text(r["o"]),
-                "title": term_text(r["title"]),
-                "legal_basis": [],
-                "exempted_by": None,
-                "applies_from": term_text(r["from"]),
-                "legacy_deadline": term_text(r["legacy"]),
-            },
-        )
-        basis = term_text(r["basis"])
-        if basis in act.index and act.index[basis].notation not in entry["legal_basis"]:
-            entry["legal_basis"].append(act.index[basis].notation)
-        if "exemption" in r:
-            entry["exempted_by"] = act.index[term_text(r["exemption"])].notation
-    result = list(out.values())
-    for o in result:  # articles before annexes
-        o["legal_basis"].sort(key=lambda n: (n.startswith("Annex"), n))
-    if within is not None:
-        result = [o for o in result if any(act.resolve(b) in within for b in _cited(o))]
-    return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -20,9 +20,9 @@ from rdflib.namespace import SH
 from kg import paths
 from kg.act import Act
 from kg.ids import AIKG
-from kg.store.core import term_text
 from reasoner.citations import Citations
 from reasoner.description import MODEL, to_rdf
+from reasoner.obligations import Catalogue, catalogue
 from reasoner.rules import Classification, RuleEngine
 
 
@@ -70,30 +70,25 @@ def load_lookups() -> Graph:
 
 
 class Engine:
-    def __init__(self, act: Act | None = None) -> None:
+    def __init__(self, act: Act | None = None, law: list[Path] | None = None) -> None:
+        """``act`` is the Act's graph (citations, the obligation catalogue); ``law`` the Turtle files the
+        rules run over, loaded into the rule engine's own scratch store (the ontology and law files)."""
         self.act = act or Act()
-        self.rules = RuleEngine(self.act.store)  # type: ignore[arg-type]
+        self.rules = RuleEngine(files=law)
         self.shapes = load_shapes()
         self.lookups = load_lookups()
         self.shape_info = self._shape_info()
         self.citations = Citations(self.act)
 
-    @cached_property
-    def obligation_meta(self) -> dict[str, tuple[str, list[str], str | None]]:
-        """Per obligation id: English title, legal bases (articles before annexes), exempting provision."""
-        rows = self.act.store.query("""PREFIX aikg: <https://w3id.org/aiact-kg/ontology#>
-            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-            SELECT ?id ?title ?basis ?exemption WHERE {
-              ?o a aikg:Obligation ; aikg:obligationId ?id ; rdfs:label ?title ; aikg:legalBasis ?basis .
-              OPTIONAL { ?o aikg:exemptedBy ?exemption }
-              FILTER(LANG(?title) = "en") }""").rows
-        out: dict[str, tuple[str, list[str], str | None]] = {}
-        for r in rows:
-            oid = term_text(r["id"])
-            title, bases, exemption = out.get(oid, (term_text(r["title"]), [], None))
-            bases = sorted({*bases, term_text(r["basis"])}, key=lambda b: ("anx_" in b, b))
-            out[oid] = (title, bases, term_text(r.get("exemption")) or exemption)
-        return out
+    @property
+    def obligations(self) -> Catalogue:
+        """The obligation catalogue of the graph (``reasoner.obligations``), read once."""
+        return catalogue(self.act)
+
+    @property
+    def text_version(self) -> str:
+        """The version of the Act's text the report cites (``aikg:textVersion``)."""
+        return self.obligations.text_version
 
     def _shape_info(self) -> dict[str, ShapeInfo]:
         g = self.shapes
@@ -114,6 +109,7 @@ class Engine:
     def assess(self, data: dict[str, Any], as_of: dt.date) -> Outcome:
         rdf = to_rdf(data, as_of)
         classification = self.rules.run(data, _quads(rdf))
+        classification.obligations.sort(key=lambda s: self.obligations.rank(s.id))  # the graph's order
         for prop, value in classification.derived:  # derived facts the shapes check (compute accuracy)
             rdf.add((MODEL, URIRef(prop), Literal(value.value, datatype=URIRef(value.datatype.value))))
         for state in classification.obligations:

@@ -28,7 +28,8 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
     violated = {s.obligation for s, _ in outcome.violations if s.severity == "violation"}
     obligations = []
     for o in outcome.classification.obligations:
-        title, bases, exemption = engine.obligation_meta[o.id]
+        ob = engine.obligations[o.id]
+        bases = list(ob.bases)
         status = o.status
         because = o.because
         if status == "due":
@@ -40,13 +41,10 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
             )
             because = found if because == "in force" else f"{because}; {found}"
         if o.scope == "modification":
-            because += (
-                "; as the provider of a modified model, limited to the modification"
-                " (Guidelines C(2025) 5045, section 3.2; Recital 109)"
-            )
+            because += "; " + engine.obligations.modification_scope_reason
         entry = {
             "id": o.id,
-            "title": title,
+            "title": ob.title,
             "citation": cite.cite(bases[0]),
             "citations": cite.many([*bases, *o.cites]),
             "status": status,
@@ -54,18 +52,13 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
             "applies_from": o.applies_from,
             "due": o.due,
         }
-        if o.status == "exempt" and exemption:
-            entry["exempted_by"] = cite.cite(exemption)
+        if o.status == "exempt" and ob.exemption:
+            entry["exempted_by"] = cite.cite(ob.exemption)
         if o.missing:
             entry["missing"] = o.missing
         if o.scope:
             entry["scope"] = o.scope
         obligations.append(entry)
-    order = [
-        "art52-1", "art53-1-a", "art53-1-b", "art53-1-c", "art53-1-d", "art54-1",
-        "art55-1-a", "art55-1-b", "art55-1-c", "art55-1-d",
-    ]  # fmt: skip
-    obligations.sort(key=lambda e: order.index(e["id"]) if e["id"] in order else len(order))
     violations = []
     for shape, focus in outcome.violations:
         cites = cite.many(list(shape.bases) + list(shape.guidance))
@@ -92,7 +85,7 @@ def report(engine: Engine, outcome: Outcome) -> dict[str, Any]:
         ],
         "obligations": obligations,
         "violations": violations,
-        "text_version": "Regulation (EU) 2024/1689 as published in OJ L, 12.7.2024 (original text)",
+        "text_version": engine.text_version,
     }
 
 

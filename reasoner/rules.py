@@ -1,9 +1,12 @@
 """Run the classification rules of ``ontology/rules/`` over a description.
 
-The rules are SPARQL decision tables stored with the ontology, and their order is data too
-(``aikg:Rule`` individuals in ``ontology/law.ttl``); this module runs them in that order, writes each
-conclusion (and the facts it found missing) back for the next, and fills the reason templates with the
-description's facts and the thresholds and dates of the graph. Nothing legal is decided here.
+The rules are SPARQL decision tables stored with the ontology. Their order is the number their file
+name starts with (``0_compute_estimate.rq`` runs first), and nothing else: a new file runs in its place
+without a code change; what a rule concludes (its kind, report key and conclusion property) is data of
+``ontology/law.ttl`` (``aikg:Rule`` individuals, by ``aikg:ruleName``). This module runs them in that
+order in a store of its own (the ontology and law files, not the Act), writes each conclusion (and the
+facts it found missing) back for the next, and fills the reason templates with the description's facts
+and the thresholds and dates of the graph. Nothing legal is decided here.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,6 +25,8 @@ from kg import paths
 from kg.ids import AIKG, ID
 from kg.store.core import OxigraphStore, term_text
 from reasoner.description import flatten
+
+RULE_FILE = re.compile(r"(\d+)_([a-z][a-z0-9_]*)\.rq")  # <number>_<name>.rq: the number gives the order
 
 
 class RuleError(RuntimeError):
@@ -40,6 +46,7 @@ class Conclusion:
 @dataclass(frozen=True)
 class RuleSpec:
     name: str  # the rule file's stem without its number: gpai_model
+    number: int  # the number the file name starts with: when the rule runs, lower first
     kind: str  # derivation, conclusion, obligations, indicators
     key: str  # the report key of a conclusion
     prop: str  # the property its conclusion is written to
@@ -95,13 +102,41 @@ def _number(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-class RuleEngine:
-    """Loads the ontology and the rules once; runs them per description in a graph of its own."""
+def rule_files(directory: Path) -> list[tuple[int, str, Path]]:
+    """The rule files of ``directory`` as (number, name, path), in the order of their numbers. A
+    ``.rq`` file whose name does not start with a number, or two files with the same number, are an
+    error naming the files: the order would not be the files' own."""
+    by_number: dict[int, tuple[str, Path]] = {}
+    for p in sorted(directory.glob("*.rq")):
+        m = RULE_FILE.fullmatch(p.name)
+        if m is None:
+            raise RuleError(
+                f"rule file {p.name} has no number: name it <number>_<name>.rq, the number giving its order"
+            )
+        number = int(m.group(1))
+        if number in by_number:
+            raise RuleError(
+                f"rule files {by_number[number][1].name} and {p.name} have the same number {number}: "
+                "the numbers give the order, so each must be different"
+            )
+        by_number[number] = (m.group(2), p)
+    return [(n, name, p) for n, (name, p) in sorted(by_number.items())]
 
-    def __init__(self, store: OxigraphStore | None = None) -> None:
-        self.store = store or OxigraphStore()
-        self.rules = {p.stem.split("_", 1)[1]: p.read_text(encoding="utf-8")
-                      for p in sorted((paths.ONTOLOGY / "rules").glob("*.rq"))}  # fmt: skip
+
+def law_files() -> list[Path]:
+    """What the rules read besides the description: the ontology and law files (not the Act's text)."""
+    return sorted(paths.ONTOLOGY.glob("*.ttl"))
+
+
+class RuleEngine:
+    """Loads the ontology and the rules once, into a scratch store of its own; runs them per
+    description in a graph of its own within it. ``rules`` is the directory of the rule files
+    (``ontology/rules/``), ``files`` the Turtle the store is loaded with (:func:`law_files`)."""
+
+    def __init__(self, rules: Path | None = None, files: list[Path] | None = None) -> None:
+        self.store = OxigraphStore(files if files is not None else law_files())
+        self.files = rule_files(rules or paths.ONTOLOGY / "rules")
+        self.rules = {name: p.read_text(encoding="utf-8") for _, name, p in self.files}
         self._lock = threading.Lock()
         # names of the per-request graphs, reused: Oxigraph's memory store keeps every name it has seen, so
         # a fresh name per request grew the service by some 16 KB a validation (bench/load.py)
@@ -110,24 +145,35 @@ class RuleEngine:
 
     @cached_property
     def order(self) -> list[RuleSpec]:
-        """The rules in the order of the graph."""
-        rows = self.store.query(f"""SELECT ?file ?kind ?key ?prop ?reportOrder WHERE {{
-            ?r a <{AIKG.Rule}> ; <{AIKG.ruleFile}> ?file ; <{AIKG.ruleOrder}> ?n ; <{AIKG.ruleKind}> ?kind .
+        """The rules in the order of their file numbers, each with what the graph says it concludes."""
+        rows = self.store.query(f"""SELECT ?name ?kind ?key ?prop ?reportOrder WHERE {{
+            ?r a <{AIKG.Rule}> ; <{AIKG.ruleName}> ?name ; <{AIKG.ruleKind}> ?kind .
             OPTIONAL {{ ?r <{AIKG.reportKey}> ?key ; <{AIKG.conclusionProperty}> ?prop ;
                            <{AIKG.reportOrder}> ?reportOrder }}
-            }} ORDER BY ?n""").rows
+            }}""").rows
+        described = {term_text(r["name"]): r for r in rows}
+        absent = sorted(set(described) - set(self.rules))
+        if absent:
+            raise RuleError(f"the graph describes rules without a file: {absent}")
         specs = []
-        for r in rows:
-            name = term_text(r["file"]).removesuffix(".rq").split("_", 1)[1]
-            if name not in self.rules:
-                raise RuleError(f"the graph orders a rule file that does not exist: {term_text(r['file'])}")
+        for number, name, path in self.files:
+            r = described.get(name)
+            if r is None:
+                raise RuleError(
+                    f"rule file {path.name} is not described in the graph: give it an aikg:Rule with "
+                    f'aikg:ruleName "{name}" and its aikg:ruleKind'
+                )
             order = int(term_text(r.get("reportOrder")) or 0)
             specs.append(
-                RuleSpec(name, term_text(r["kind"]), term_text(r.get("key")), term_text(r.get("prop")), order)
+                RuleSpec(
+                    name,
+                    number,
+                    term_text(r["kind"]),
+                    term_text(r.get("key")),
+                    term_text(r.get("prop")),
+                    order,
+                )
             )
-        unordered = set(self.rules) - {s.name for s in specs}
-        if unordered:
-            raise RuleError(f"rules without a place in the order of the graph: {sorted(unordered)}")
         return specs
 
     @cached_property
@@ -148,6 +194,14 @@ class RuleEngine:
                 )
             out[f"{kind}:{name}"] = value
         return out
+
+    @cached_property
+    def estimate_factor(self) -> str:
+        """The factor of the compute estimate (6 in C ≈ 6 · P · D, Guidelines Annex A), from the graph."""
+        rows = self.store.query(
+            f"""SELECT ?f WHERE {{ <{ID}threshold/compute-estimate> <{AIKG.factor}> ?f }}"""
+        ).rows
+        return _number(float(term_text(rows[0]["f"]))) if rows else "?"
 
     @cached_property
     def licence_reasons(self) -> dict[str, str]:
@@ -193,7 +247,10 @@ class RuleEngine:
                 # an estimate stays an estimate in every reason that quotes it
                 estimate = key == "training_compute_flop" and facts.get("compute_is_estimate") is True
                 if key == "compute_estimate":
-                    return _number(float(value)) + " (estimated as 6 · parameters · training tokens)"
+                    return (
+                        _number(float(value))
+                        + f" (estimated as {self.estimate_factor} · parameters · training tokens)"
+                    )
                 if key == "compute_deviation":
                     return f"{float(value) * 100:.0f} %"
                 return _number(float(value)) + (" (estimated)" if estimate else "")
@@ -204,6 +261,7 @@ class RuleEngine:
         return re.sub(r"\{([a-z_.:\-0-9]+)\}", one, template)
 
     def run(self, data: dict[str, Any], rdf: ox.Dataset | list[ox.Quad]) -> Classification:
+        _ = self.order  # a defect of the rules is raised before the store is touched
         facts = flatten(data)
         with self._lock:
             if self._free_graphs:

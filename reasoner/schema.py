@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
@@ -10,7 +13,7 @@ from rdflib.namespace import SKOS
 
 from kg import paths
 from kg.ids import AIKG, ID
-from reasoner.description import fields, modalities
+from reasoner.description import fields, list_keys, modalities
 
 _TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -56,7 +59,7 @@ def json_schema() -> dict[str, Any]:
         if key.count(".") > 1:  # a member of an object form, written inside its parent below
             continue
         schema: dict[str, Any] = dict(_TYPES[f.type])
-        if key in ("input_modalities", "output_modalities"):
+        if key in list_keys():
             schema = {"type": "array", "items": _modality_schema()}
         if f.documentation and f.type == "string":
             schema = {"type": ["string", "number", "boolean"]}
@@ -124,7 +127,7 @@ def key_reference() -> str:
         what, asks = defs[key]
         cited = ", ".join(index[str(ID[a])].notation for a in asks)
         kind = "string or object" if any(k.startswith(key + ".") for k in fields()) else f.type
-        kind = "list of modalities" if key in ("input_modalities", "output_modalities") else kind
+        kind = "list of modalities" if key in list_keys() else kind
         lines.append(f"| `{key}` | {kind} | {what} | {cited} |")
     return DOC_HEAD + "\n".join(lines) + "\n" + _modality_reference()
 
@@ -151,3 +154,27 @@ def _modality_reference() -> str:
         flags = f"{yes[m.generative_language]} | {yes[m.generative_from_text]}"
         lines.append(f"| `{m.key}` | {aliases} | {flags} | {m.definition} |")
     return "\n".join(lines) + "\n"
+
+
+SCHEMA_PATH = paths.ROOT / "docs" / "description.schema.json"
+KEYS_PATH = paths.ROOT / "docs" / "description.md"
+
+
+def schema_text() -> str:
+    """The text of ``docs/description.schema.json`` (what ``aiact schema`` prints)."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m reasoner.schema [DIR]``: write the JSON Schema and the key reference into ``DIR``
+    (default ``docs/``); ``make generate`` runs it."""
+    args = sys.argv[1:] if argv is None else argv
+    for target, render in ((SCHEMA_PATH, schema_text), (KEYS_PATH, key_reference)):
+        out = Path(args[0]) / target.name if args else target
+        out.write_text(render(), encoding="utf-8")
+        print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -375,7 +375,7 @@ def test_openapi_is_complete(client: TestClient) -> None:
 
 def test_explorer_routes(client: TestClient) -> None:
     assert "<main" in client.get("/").text
-    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/js/main.js").status_code == 200
     toc = client.get("/toc").json()
     assert len(toc["chapters"]) == 13 and len(toc["annexes"]) == 13 and toc["recitals"] == 180
     tree = client.get("/provisions/Annex XI/tree").json()

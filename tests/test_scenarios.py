@@ -1,16 +1,19 @@
 """Legal scenarios as data: each case of ``tests/cases/*.yaml`` runs through the Python API and its
-expected classification, obligation statuses, due dates and violations (compared as sets) must hold."""
+expected classification, obligation statuses, due dates and violations (compared as sets) must hold.
+The files are checked before any case runs (``tests/scenarios.py``): a misspelt key is an error."""
 
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reasoner import validate
-from tests.scenarios import Scenario, load
+from tests.scenarios import Scenario, ScenarioError, load
 
 SCENARIOS = load()
 
@@ -44,8 +47,6 @@ def test_scenario(scenario: Scenario) -> None:
         assert words in report["classification"][key]["because"], report["classification"][key]["because"]
     for key, basis in expect.get("basis", {}).items():
         assert report["classification"][key]["basis"] == basis, key
-    for key, words in expect.get("because_contains", {}).items():
-        assert words in report["classification"][key]["because"], report["classification"][key]["because"]
     for key, missing in expect.get("missing", {}).items():
         assert set(report["classification"][key].get("missing", [])) == set(missing)
     statuses = {o["id"]: o for o in report["obligations"]}
@@ -159,3 +160,111 @@ def test_every_shape_has_a_passing_and_a_failing_scenario() -> None:
     assert len(shapes) == 42
     lacking = [s for s in shapes if not coverage[s]["passed"] or not coverage[s]["fired"]]
     assert lacking == []
+
+
+# -- the scenario files are checked -----------------------------------------------------------------
+
+CASE = """
+  - name: {name}
+    as_of: 2026-11-24
+    input: {{name: Fixture-1B}}
+    expect: {{conforms: null}}
+"""
+
+
+def _cases(tmp_path: Path, text: str, file: str = "art53.yaml") -> Path:
+    folder = tmp_path / "cases"
+    folder.mkdir(exist_ok=True)
+    (folder / file).write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as err:
+        load(folder)
+    assert all(p in str(err.value) for p in err.value.problems)
+    return err.value.problems
+
+
+def test_a_fixture_file_loads(tmp_path: Path) -> None:
+    (scenario,) = load(_cases(tmp_path, "provision: Art. 53\ncases:" + CASE.format(name="fine")))
+    assert (scenario.id, scenario.as_of, scenario.input) == (
+        "art53: fine",
+        "2026-11-24",
+        {"name": "Fixture-1B"},
+    )
+
+
+def test_a_misspelt_key_of_a_case_is_an_error(tmp_path: Path) -> None:
+    text = "provision: Art. 53\ncases:" + CASE.format(name="typo").replace("    input:", "    inputs:")
+    assert _problems(_cases(tmp_path, text)) == [
+        "cases/art53.yaml: case 'typo': unknown key 'inputs' (allowed: name, as_of, extends, example, input, "
+        "expect)"
+    ]
+
+
+def test_a_misspelt_key_of_expect_is_an_error(tmp_path: Path) -> None:
+    text = (
+        "provision: Art. 53\ncases:"
+        + CASE.format(name="ok")
+        + CASE.format(name="typo in expect").replace(
+            "{conforms: null}", "{violation: [art53-1-c], conforms: null}"
+        )
+    )
+    (problem,) = _problems(_cases(tmp_path, text))
+    assert problem.startswith(
+        "cases/art53.yaml: case 'typo in expect': expect: unknown key 'violation' (allowed: "
+    )
+    assert "violations" in problem
+
+
+def test_a_misspelt_key_of_the_input_is_an_error(tmp_path: Path) -> None:
+    text = "provision: Art. 53\ncases:" + CASE.format(name="typo in input").replace(
+        "{name: Fixture-1B}", "{name: Fixture-1B, documentation: {copyright_polcy: x}}"
+    )
+    assert _problems(_cases(tmp_path, text)) == [
+        "cases/art53.yaml: case 'typo in input': input: documentation.copyright_polcy: not a key of the "
+        "description schema"
+    ]
+
+
+def test_the_shape_of_expect_is_checked(tmp_path: Path) -> None:
+    text = "provision: Art. 53\ncases:" + CASE.format(name="shapes").replace(
+        "{conforms: null}", "{conforms: yes please, violations: art53-1-c}"
+    )
+    assert _problems(_cases(tmp_path, text)) == [
+        "cases/art53.yaml: case 'shapes': expect: violations must be a list, not 'art53-1-c'",
+        "cases/art53.yaml: case 'shapes': expect: conforms must be a boolean or null, not 'yes please'",
+    ]
+
+
+@pytest.mark.parametrize(("header", "words"), [
+    ("Art. 530", "Article 530 does not exist"),
+    ("Annex XI and Annex XIV", "Annex XIV does not exist"),
+    ("Art 53", "write 'Art 53' as 'Art. 53'"),
+    ("Guidelines C(2025) 5045, section 9", "nor is it a guidance section of the graph"),
+    ("example", "nor is it a guidance section of the graph"),
+])  # fmt: skip
+def test_a_bad_provision_header_is_an_error(tmp_path: Path, header: str, words: str) -> None:
+    (problem,) = _problems(_cases(tmp_path, f"provision: {header}\ncases:" + CASE.format(name="x")))
+    assert problem.startswith(f"cases/art53.yaml: provision header {header!r}: ") and words in problem
+
+
+@pytest.mark.parametrize("header", [
+    "Art. 111(3) and Art. 113", "Guidelines C(2025) 5045, Annex A", "Annex XIII", "input vocabulary",
+])  # fmt: skip
+def test_headers_may_name_several_provisions_guidance_or_a_topic(tmp_path: Path, header: str) -> None:
+    assert len(load(_cases(tmp_path, f"provision: {header}\ncases:" + CASE.format(name="x")))) == 1
+
+
+def test_a_template_is_named_and_its_keys_are_checked(tmp_path: Path) -> None:
+    _cases(tmp_path, "{base: {name: Base-1B, weights_publc: true}}", "_templates.yaml")
+
+    def extending(name: str, template: str) -> str:
+        return CASE.format(name=name).replace("    input:", f"    extends: {template}\n    input:")
+
+    text = "provision: Art. 53\ncases:" + extending("based", "base") + extending("unknown", "bsae")
+    assert _problems(_cases(tmp_path, text)) == [
+        "_templates.yaml: base: weights_publc: not a key of the description schema",
+        "cases/art53.yaml: case 'unknown': extends 'bsae', which is not a template of _templates.yaml",
+    ]

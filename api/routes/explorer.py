@@ -3,22 +3,21 @@ library and the example descriptions. All assets ship in ``api/static`` (no CDN)
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
-from api.deps import ServicesDep
-from api.problems import Problem
-from api.routes.provisions import BAD_REQUEST, NOT_FOUND, _resolve
+from api.deps import ProvisionRef, ServicesDep
+from api.problems import Problem, documented
 from kg import paths
 from kg.excerpt import excerpt
 from kg.reader import toc, tree
 
 # The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["explorer"])
-STATIC = Path(__file__).resolve().parent.parent / "static"
+BAD_REQUEST, NOT_FOUND = documented(400), documented(400, 404)
+STATIC = paths.package_dir("api") / "static"  # package data, like everything in kg.paths
 EXAMPLES = paths.EXAMPLES
 
 
@@ -34,9 +33,9 @@ def contents(services: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/provisions/{ref:path}/tree", responses=NOT_FOUND)
-def provision_tree(ref: str, services: ServicesDep) -> dict[str, Any]:
+def provision_tree(iri: ProvisionRef, services: ServicesDep) -> dict[str, Any]:
     """A provision with its sub-provisions nested, their own words and the cross-references in them."""
-    return tree(services.act, _resolve(services, ref))
+    return tree(services.act, iri)
 
 
 @router.get("/queries", responses=BAD_REQUEST)

@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import ServicesDep
 from api.problems import Problem, documented
 from kg import paths
-from kg.store.core import OxigraphStore
 
 # The routes are plain functions: FastAPI runs them in its thread pool, never on the event loop.
 router = APIRouter(tags=["service"])
@@ -49,8 +48,7 @@ def graph(request: Request, services: ServicesDep) -> Response:
     media = next((t for t in DUMPS if t in accept), "text/turtle" if "*/*" in accept or not accept else None)
     if media is None:
         raise Problem(406, f"the graph is available as {', '.join(DUMPS)}")
-    store = services.store if isinstance(services.store, OxigraphStore) else OxigraphStore()
-    body = store.store.dump(format=DUMPS[media], from_graph=ox.DefaultGraph())
+    body = services.store.dump(DUMPS[media])  # the dataset as loaded here, embedded store or external
     return Response(body, media_type=media)
 
 

@@ -21,16 +21,8 @@ from api.deps import ServicesDep
 from api.problems import PROBLEM_SCHEMA, Problem, documented, problem_response
 from api.state import Services
 from kg.store import syntax as sparql_syntax
-from kg.store.core import QueryError
-from kg.store.pool import (
-    GRAPH_TYPES,
-    SELECT_TYPES,
-    QueryFailed,
-    QueryStopped,
-    QueryTimeout,
-    TooManyRows,
-    nesting,
-)
+from kg.store.answers import GRAPH_TYPES, SELECT_TYPES, SparqlRequest
+from kg.store.errors import QueryError, QueryStopped, QueryTimeout
 
 router = APIRouter(tags=["sparql"])
 
@@ -114,32 +106,17 @@ async def _serve(request: Request, services: Services) -> Response:
         return _varying(Response(body, media_type=sparql_negotiation.media_type(fmt)))
     parsed = await _parse(operation.query, endpoint, services)
     fmt = sparql_negotiation.choose(parsed.form, accept, operation.formats)
-    if services.remote is not None:
-        try:
-            upstream = await run_in_threadpool(
-                services.remote.raw,
-                parsed.text,
-                sparql_negotiation.media_type(fmt),
-                operation.default_graphs,
-                operation.named_graphs,
-                endpoint,
-            )
-        except QueryError as err:
-            raise Problem(400, str(err)) from err
-        return _varying(Response(upstream.content, media_type=upstream.headers.get("content-type")))
-    assert services.pool is not None
-    graph_form = parsed.form in sparql_negotiation.GRAPH_FORMS
+    sparql_request = SparqlRequest(
+        parsed.text,  # as the parser read it (codepoint escapes replaced): what was checked is what runs
+        fmt,
+        operation.default_graphs,
+        operation.named_graphs,
+        base_iri=endpoint,
+    )
     try:
-        # waits for a worker on the event loop, no thread held; stops the query if the client goes away
-        answer = await services.pool.run_async(
-            parsed.text,  # as the parser read it (codepoint escapes replaced): what was checked is what runs
-            "json" if graph_form else fmt,
-            fmt if graph_form else "turtle",
-            cancelled=request.is_disconnected,
-            default_graphs=operation.default_graphs,
-            named_graphs=operation.named_graphs,
-            base_iri=endpoint,
-        )
+        # the embedded store waits for a worker on the event loop, no thread held, and stops the query if
+        # the client goes away; an external one is asked from a thread
+        answer = await services.store.answer(sparql_request, cancelled=request.is_disconnected)
     except QueryTimeout as err:
         raise Problem(503, str(err)) from err
     except QueryStopped as err:  # queue full, worker died, out of memory: the service's side, not the query's
@@ -147,10 +124,8 @@ async def _serve(request: Request, services: Services) -> Response:
         if err.retry_after is not None:
             stopped.headers["Retry-After"] = str(err.retry_after)
         return stopped
-    except TooManyRows as err:
+    except QueryError as err:  # the query's side: it cannot run, too many rows, the endpoint refused it
         raise Problem(400, str(err)) from err
-    except QueryFailed as err:
-        raise Problem(400, f"the query cannot run: {err}") from err
     return _varying(Response(answer.body, media_type=answer.media_type))
 
 
@@ -168,7 +143,7 @@ async def _parse(sparql: str, endpoint: str, services: Services) -> sparql_synta
         raise Problem(403, sparql_protocol.READ_ONLY)
     if parsed.service and not services.settings.allow_service:
         raise Problem(403, "federated queries (SERVICE) are disabled on this endpoint")
-    if parsed.service and services.remote is None:
+    if parsed.service and not services.store.federated:
         raise Problem(403, f"{NO_SERVICE}; AIACT_ALLOW_SERVICE applies to an external store only")
     if parsed.text != sparql:
         _bounded(parsed.text, services)  # escapes replaced: \u007B is a bracket too
@@ -189,17 +164,10 @@ def _read(sparql: str, endpoint: str, wait: float) -> sparql_syntax.Query | spar
 
 def _bounded(sparql: str, services: Services) -> None:
     """The length and nesting bounds, before the parser spends time on a query."""
-    if services.pool is not None:
-        try:
-            services.pool.check(sparql)
-        except QueryFailed as err:
-            raise Problem(400, str(err)) from err
-        return
-    settings = services.settings
-    if len(sparql) > settings.max_query_length:
-        raise Problem(400, f"the query is longer than the limit of {settings.max_query_length} characters")
-    if nesting(sparql) > settings.max_query_depth:
-        raise Problem(400, f"the query nests brackets deeper than the limit of {settings.max_query_depth}")
+    try:
+        services.store.check(sparql)
+    except QueryError as err:
+        raise Problem(400, str(err)) from err
 
 
 def _varying(response: Response) -> Response:

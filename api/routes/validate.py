@@ -15,7 +15,7 @@ from api.problems import PROBLEM_REF, Problem, documented
 from api.sparql_negotiation import media_ranges, quality
 from api.state import Services
 from kg.excerpt import excerpt
-from reasoner.description import DescriptionError, load
+from reasoner.description import DescriptionError, check, load
 from reasoner.report import report, shacl_report
 
 router = APIRouter(tags=["validation"])
@@ -62,26 +62,22 @@ BODY = {
         },
     }
 }
-REPORT_EXAMPLE = {
-    "model": "ExampleLM-7B",
-    "as_of": "2026-11-24",
-    "conforms": False,
-    "classification": {
-        "gpai_model": {
-            "value": True,
-            "basis": "presumed",
-            "because": "8.4e23 FLOP > 1e23 FLOP and generates text",
-        }
-    },
-    "obligations": [{"id": "art53-1-d", "status": "violated"}],
-    "violations": [{"severity": "violation", "path": "documentation.training_content_summary"}],
-}
+EXAMPLE_DAY = dt.date(2026, 11, 24)
+
+
+def example_report(services: Services) -> dict[str, Any]:
+    """The report of :data:`EXAMPLE` on :data:`EXAMPLE_DAY` (the OpenAPI example of a 200)."""
+    engine = services.engine
+    rep: dict[str, Any] = json.loads(json.dumps(report(engine, engine.assess(check(EXAMPLE), EXAMPLE_DAY))))
+    return rep
+
+
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The report (CONTRACT §3); with Accept text/turtle or application/ld+json, the W3C "
-        "SHACL validation report.",
+        "description": "The report (CONTRACT §3; docs/report.schema.json); with Accept text/turtle or "
+        "application/ld+json, the W3C SHACL validation report.",
         "content": {
-            "application/json": {"schema": {"type": "object"}, "example": REPORT_EXAMPLE},
+            "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
             "text/turtle": {"schema": {"type": "string"}},
             "application/ld+json": {"schema": {"type": "object"}},
         },
@@ -180,7 +176,7 @@ CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
     **RESPONSES,
     200: {
         "description": "The classification part of the report (CONTRACT §3).",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Classification"}}},
     },
 }
 

@@ -2,7 +2,8 @@
 
 Each worker holds its own embedded store. A query gets a time limit and a row limit; past the time
 limit its worker is killed and replaced, and the caller gets :class:`QueryTimeout` — the other workers
-keep answering. Results come back already serialised in the format the client asked for.
+keep answering. Results come back already serialised in the format the client asked for. The worker
+processes are :mod:`kg.store.worker`; the errors, :mod:`kg.store.errors` (imported here too).
 
 Load and faults: at most ``queue`` queries wait for a free worker (:class:`QueueFull` beyond, at once);
 the time limit counts from a query's arrival, waiting included; a query longer or nested deeper than the
@@ -19,174 +20,37 @@ import asyncio
 import contextlib
 import math
 import multiprocessing as mp
-import os
-import re
-import resource
 import signal
-import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
-SELECT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_TYPES = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
+from kg.store import bounds
+from kg.store.answers import GRAPH_TYPES, SELECT_TYPES, Answer, SparqlRequest
+from kg.store.bounds import nesting
+from kg.store.errors import (
+    OutOfMemory,
+    PoolClosed,
+    QueryCancelled,
+    QueryFailed,
+    QueryStopped,
+    QueryTimeout,
+    QueryTooLarge,
+    QueueFull,
+    TooManyRows,
+    WorkerCrashed,
+)
+from kg.store.protocol import Cancelled
+from kg.store.worker import POLL, WORKER_NICENESS, WorkerProcess, exit_text, receive
 
-
-class QueryFailed(ValueError):
-    """The query is malformed or cannot run; the message says why."""
-
-
-class QueryTooLarge(QueryFailed):
-    """The query text is longer, or nests its brackets deeper, than the bounds: refused before a worker."""
-
-
-class QueryTimeout(TimeoutError):
-    """The query ran past its time limit and was stopped."""
-
-
-class TooManyRows(ValueError):
-    """The result has more rows than the limit."""
-
-
-class QueryStopped(RuntimeError):
-    """The service could not answer this query, through no fault of its text (or not only): the queue is
-    full, the worker died, the query needed more memory than a worker may have, the client went away, the
-    service is stopping. ``retry_after``: seconds after which trying again makes sense, if it does."""
-
-    def __init__(self, message: str, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class QueueFull(QueryStopped):
-    """Every worker is busy and the queue of waiting queries is full."""
-
-
-class WorkerCrashed(QueryStopped):
-    """The worker stopped (killed, crashed) while it ran the query; it has been replaced."""
-
-
-class OutOfMemory(QueryStopped):
-    """The query needed more memory than a worker may use; the worker has been replaced."""
-
-
-class QueryCancelled(QueryStopped):
-    """The client went away: the query was stopped."""
-
-
-class PoolClosed(QueryStopped):
-    """The service is shutting down."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    media_type: str
-    body: bytes
-    rows: int
-
-
-def _serialise(result: Any, select_fmt: str, graph_fmt: str, max_rows: int) -> Answer:
-    import pyoxigraph as ox
-
-    from kg.store import results
-    from kg.store.core import Result
-
-    if isinstance(result, ox.QueryBoolean):
-        r = Result("ask", boolean=bool(result))
-    elif isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows: list[dict[str, Any]] = []
-        for row in result:
-            if len(rows) == max_rows:
-                raise TooManyRows(f"the result has more than {max_rows} rows: add a LIMIT to the query")
-            rows.append({n: row[n] for n in names if row[n] is not None})
-        r = Result("select", names, rows)
-    else:
-        triples: list[Any] = []
-        for t in result:
-            if len(triples) == max_rows:
-                raise TooManyRows(f"the result has more than {max_rows} triples: add a LIMIT to the query")
-            triples.append(t)
-        fmt = {
-            "turtle": ox.RdfFormat.TURTLE,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "rdfxml": ox.RdfFormat.RDF_XML,
-        }[graph_fmt]
-        body = ox.serialize(triples, format=fmt) or b""
-        return Answer(GRAPH_TYPES[graph_fmt], body, len(triples))
-    writer = {"json": results.to_json, "xml": results.to_xml, "csv": results.to_csv, "tsv": results.to_tsv}
-    return Answer(SELECT_TYPES[select_fmt], writer[select_fmt](r).encode("utf-8"), len(r.rows))
-
-
-def _worker(conn: Connection, files: list[str]) -> None:
-    """Answer queries from the pipe. No outbound connection can be opened here (``worker_sandbox``): not
-    by ``SERVICE``, whatever got past the endpoint's checks. A dataset (default graphs, named graphs, each
-    a list of IRIs or None) replaces the store's and the query's FROM / FROM NAMED; a graph the store does
-    not hold is empty, never fetched."""
-    import pyoxigraph as ox
-
-    from kg.store.core import OxigraphStore
-    from kg.store.sandbox import forbid_network
-
-    forbid_network()
-    store = OxigraphStore([Path(f) for f in files], named_graphs=True).store
-    conn.send(("ready", os.getpid()))  # loaded: from now on a death is a query's, not the start's
-    while True:
-        message = conn.recv()
-        if message is None:
-            return
-        sparql, select_fmt, graph_fmt, max_rows, default_graphs, named_graphs, base_iri = message
-        options: dict[str, Any] = {"base_iri": base_iri}
-        if default_graphs is not None or named_graphs is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
-        try:
-            answer = _serialise(store.query(sparql, **options), select_fmt, graph_fmt, max_rows)
-            conn.send(("ok", answer))
-        except TooManyRows as err:
-            conn.send(("rows", str(err)))
-        except (SyntaxError, ValueError, OSError) as err:
-            conn.send(("error", str(err)))
-
-
-def _start(conn: Connection, files: list[str], memory: int) -> None:
-    """A worker process: its memory limit, then :func:`_worker`. Past the limit Oxigraph aborts the process
-    and Python raises MemoryError; either way the worker ends and the pool replaces it. Workers run at a
-    lower CPU priority than the service: a runaway query takes the CPU the service's own routes leave."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the service, which stops its workers
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
-    if memory > 0:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        _worker(conn, files)
-    except MemoryError:
-        with contextlib.suppress(OSError):
-            conn.send(("memory", ""))
-    except (EOFError, BrokenPipeError, ConnectionResetError):
-        pass  # the service has gone: nobody to answer
-
-
-WORKER_NICENESS = 5
+__all__ = [
+    "GRAPH_TYPES", "SELECT_TYPES", "WORKER_NICENESS", "Answer", "OutOfMemory", "PoolClosed", "QueryCancelled",
+    "QueryFailed", "QueryPool", "QueryStopped", "QueryTimeout", "QueryTooLarge", "QueueFull", "TooManyRows",
+    "WorkerCrashed", "nesting", "size_text",
+]  # fmt: skip
 
 
 def size_text(n: int) -> str:
@@ -197,57 +61,6 @@ def size_text(n: int) -> str:
     return f"{n} bytes"
 
 
-# strings, IRIs and comments, whose brackets do not nest; and the brackets that do
-_TOKENS = re.compile(
-    r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*|[(){}\[\]]"
-)
-
-
-def nesting(sparql: str) -> int:
-    """How deep the query's brackets — ``(``, ``{``, ``[`` — nest, outside strings, IRIs and comments."""
-    depth = deepest = 0
-    for m in _TOKENS.finditer(sparql):
-        token = m.group()
-        if token in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token in ")}]":
-            depth = max(depth - 1, 0)
-    return deepest
-
-
-class _Worker:
-    """A worker process and the service's end of its pipe; ``ready`` once it has loaded the store."""
-
-    def __init__(self, ctx: Any, files: list[str], memory: int) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_start, args=(child, files, memory), daemon=True)
-        self.process.start()
-        child.close()  # the worker alone holds the other end now: its death reads as end of file here
-        self.ready = False
-        self.buffer = bytearray()  # bytes read from the worker and not yet a whole message
-        self.deadline = 0.0  # of the query it runs
-
-    def kill(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.process.kill()
-
-    def stop(self) -> int | None:
-        """Kill the process (a runaway query dies with it), reap it and close the pipe; the exit code."""
-        self.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
-        code: int | None = self.process.exitcode
-        return code
-
-    def ended(self) -> int | None:
-        """The exit code of a worker whose pipe has closed (it is ending); None if it still runs."""
-        self.process.join(timeout=1)
-        code: int | None = self.process.exitcode
-        return code
-
-
 @dataclass(eq=False)
 class _Waiter:
     """A query waiting for a worker; :meth:`QueryPool._release` hands one over and sets ``event``."""
@@ -255,12 +68,7 @@ class _Waiter:
     loop: asyncio.AbstractEventLoop
     event: asyncio.Event
     deadline: float
-    worker: _Worker | None = None
-
-
-POLL = 0.25  # seconds between two checks whether the client is still there
-
-Cancelled = Callable[[], Awaitable[bool]]
+    worker: WorkerProcess | None = None
 
 
 class QueryPool:
@@ -292,26 +100,18 @@ class QueryPool:
         self.max_depth = max_depth
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
-        self._idle: list[_Worker] = []
-        self._busy: set[_Worker] = set()
+        self._idle: list[WorkerProcess] = []
+        self._busy: set[WorkerProcess] = set()
         self._waiters: deque[_Waiter] = deque()
         self._closed = False
         for _ in range(workers):
             self._idle.append(self._spawn())
         # started ahead, loaded and waiting: a killed worker's place is taken at once, not after a start
-        self._spare: _Worker | None = self._spawn()
+        self._spare: WorkerProcess | None = self._spawn()
 
     def check(self, sparql: str) -> None:
         """:class:`QueryTooLarge` if the query is longer or nests deeper than the bounds."""
-        if len(sparql) > self.max_length:
-            raise QueryTooLarge(
-                f"the query is {len(sparql)} characters long, more than the limit of {self.max_length}"
-            )
-        depth = nesting(sparql)
-        if depth > self.max_depth:
-            raise QueryTooLarge(
-                f"the query nests brackets {depth} levels deep, more than the limit of {self.max_depth}"
-            )
+        bounds.check(sparql, self.max_length, self.max_depth)
 
     def run(
         self,
@@ -353,7 +153,8 @@ class QueryPool:
         self.check(sparql)
         arrived = time.monotonic()
         deadline = arrived + self.timeout
-        message = (sparql, select_fmt, graph_fmt, self.max_rows, default_graphs, named_graphs, base_iri)
+        request = SparqlRequest(sparql, select_fmt, default_graphs, named_graphs, base_iri)
+        message = (request, select_fmt, graph_fmt, self.max_rows)
         worker = await self._acquire(deadline, cancelled)
         waited = time.monotonic() - arrived
         status, payload = await self._execute(worker, message, deadline, cancelled)
@@ -363,7 +164,7 @@ class QueryPool:
         if status == "rows":
             raise TooManyRows(payload)
         if status == "error":
-            raise QueryFailed(payload)
+            raise QueryFailed(f"the query cannot run: {payload}")
         if status == "timeout":
             note = f" ({waited:.1f} s of it waiting for a free worker)" if waited >= 0.1 else ""
             raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped{note}")
@@ -385,7 +186,7 @@ class QueryPool:
         )
 
     async def _execute(
-        self, worker: _Worker, message: tuple[Any, ...], deadline: float, cancelled: Cancelled | None
+        self, worker: WorkerProcess, message: tuple[Any, ...], deadline: float, cancelled: Cancelled | None
     ) -> tuple[str, Any]:
         """Send the query to the worker and wait for its answer; the worker goes back to the pool after.
         A worker that died before it took the query is replaced and the query sent to the fresh one, once;
@@ -404,13 +205,17 @@ class QueryPool:
             raise
 
     async def _attempts(
-        self, held: list[_Worker], message: tuple[Any, ...], deadline: float, cancelled: Cancelled | None
+        self,
+        held: list[WorkerProcess],
+        message: tuple[Any, ...],
+        deadline: float,
+        cancelled: Cancelled | None,
     ) -> tuple[str, Any]:
         worker = held[0]
         for attempt in (1, 2):
             status, payload = "ready", None
             if not worker.ready:  # freshly started: wait until it has loaded the store
-                status, payload = await self._receive(worker, deadline, cancelled)
+                status, payload = await receive(worker, deadline, cancelled)
                 worker.ready = status == "ready"
             if worker.ready and cancelled is not None and await cancelled():
                 self._release(worker)  # the client left while the query waited: the worker is fine
@@ -422,7 +227,7 @@ class QueryPool:
                     status, payload = "eof", None
                     worker.ready = False
                 else:
-                    status, payload = await self._receive(worker, deadline, cancelled)
+                    status, payload = await receive(worker, deadline, cancelled)
             if status in ("ok", "rows", "error"):
                 self._release(worker)
                 return status, payload
@@ -435,9 +240,9 @@ class QueryPool:
                 if worker.ready and code == -signal.SIGABRT:  # Oxigraph aborts when an allocation fails
                     status = "memory"
                 elif worker.ready:
-                    status, payload = "crash", _exit_text(code)
+                    status, payload = "crash", exit_text(code)
                 else:  # it died before it took the query: the query has not run
-                    status, payload = "unstarted", _exit_text(code)
+                    status, payload = "unstarted", exit_text(code)
             if status == "unstarted" and attempt == 1:
                 worker = held[0] = await asyncio.to_thread(self._replace, worker)
                 continue
@@ -449,60 +254,7 @@ class QueryPool:
             return status, payload
         raise AssertionError("unreachable")
 
-    async def _receive(
-        self, worker: _Worker, deadline: float, cancelled: Cancelled | None
-    ) -> tuple[str, Any]:
-        """The worker's next message; ("eof", None) if it died, ("timeout" | "cancelled", None) if the
-        deadline passed or the client went away first.
-
-        Read on the event loop without ever blocking it: the bytes are taken as they arrive (a large answer
-        comes in pieces, as fast as a worker that may wait for the CPU writes it) and the message is
-        unpickled once whole, in the framing of ``multiprocessing.Connection`` that the worker sends with
-        (a 4-byte big-endian length; -1 and an 8-byte length past 2 GiB)."""
-        loop = asyncio.get_running_loop()
-        whole: asyncio.Future[bytes | None] = loop.create_future()
-        fd = worker.conn.fileno()
-        buffer = worker.buffer
-
-        def readable() -> None:
-            try:
-                chunk = os.read(fd, 1 << 20)
-            except BlockingIOError:
-                return
-            except OSError:
-                chunk = b""
-            if not chunk:  # end of file: the worker has died
-                if not whole.done():
-                    whole.set_result(None)
-                return
-            buffer.extend(chunk)
-            message = _message(buffer)
-            if message is not None and not whole.done():
-                whole.set_result(message)
-
-        message = _message(buffer)  # already there, read with an earlier message
-        if message is not None:
-            return _loads(message)
-        os.set_blocking(fd, False)
-        loop.add_reader(fd, readable)
-        try:
-            while not whole.done():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return "timeout", None
-                await asyncio.wait([whole], timeout=min(POLL, remaining) if cancelled else remaining)
-                if not whole.done() and cancelled is not None and await cancelled():
-                    return "cancelled", None
-        finally:
-            loop.remove_reader(fd)
-            if not whole.done():
-                whole.cancel()
-            with contextlib.suppress(OSError):
-                os.set_blocking(fd, True)  # sending the next query blocks until it is written
-        body = whole.result()
-        return ("eof", None) if body is None else _loads(body)
-
-    async def _acquire(self, deadline: float, cancelled: Cancelled | None) -> _Worker:
+    async def _acquire(self, deadline: float, cancelled: Cancelled | None) -> WorkerProcess:
         """A free worker: at once, or after waiting in the queue until the deadline."""
         with self._lock:
             if self._closed:
@@ -521,7 +273,7 @@ class QueryPool:
             waiter = _Waiter(asyncio.get_running_loop(), asyncio.Event(), deadline)
             self._waiters.append(waiter)
         outcome = "timeout"
-        handed: _Worker | None = None
+        handed: WorkerProcess | None = None
         try:
             while True:
                 if waiter.event.is_set():
@@ -554,7 +306,7 @@ class QueryPool:
             "(all of it waiting for a free worker)"
         )
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: WorkerProcess) -> None:
         """Give a worker to the first waiting query, or back to the idle ones."""
         with self._lock:
             self._busy.discard(worker)
@@ -574,17 +326,17 @@ class QueryPool:
                 return
         worker.stop()
 
-    def _spawn(self) -> _Worker:
-        return _Worker(self._ctx, self.files, self.memory)
+    def _spawn(self) -> WorkerProcess:
+        return WorkerProcess(self._ctx, self.files, self.memory)
 
-    def _fresh(self) -> _Worker:
+    def _fresh(self) -> WorkerProcess:
         """A worker to take a stopped one's place: the spare (which has loaded the store by now, or nearly),
         while another spare starts."""
         with self._lock:
             spare, self._spare = self._spare, None
         if spare is None:
             return self._spawn()
-        ahead: _Worker | None = self._spawn()
+        ahead: WorkerProcess | None = self._spawn()
         with self._lock:
             if self._spare is None and not self._closed:
                 self._spare, ahead = ahead, None
@@ -592,7 +344,7 @@ class QueryPool:
             ahead.stop()
         return spare
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _replace(self, worker: WorkerProcess) -> WorkerProcess:
         """Stop a worker and start another in its place, for the same query."""
         worker.stop()
         fresh = self._fresh()
@@ -602,13 +354,13 @@ class QueryPool:
             self._busy.add(fresh)
         return fresh
 
-    def _renew(self, worker: _Worker) -> None:
+    def _renew(self, worker: WorkerProcess) -> None:
         """Stop a worker and give a fresh one to the pool."""
         worker.stop()
         if not self._closed:
             self._release(self._fresh())
 
-    def _forget(self, worker: _Worker) -> None:
+    def _forget(self, worker: WorkerProcess) -> None:
         with self._lock:
             self._busy.discard(worker)
 
@@ -644,38 +396,3 @@ class QueryPool:
             w.kill()
         for w in idle:
             w.stop()
-
-
-def _message(buffer: bytearray) -> bytes | None:
-    """The first whole message in the buffer, taken out of it; None while it is incomplete."""
-    if len(buffer) < 4:
-        return None
-    (size,) = struct.unpack("!i", buffer[:4])
-    header = 4
-    if size == -1:
-        if len(buffer) < 12:
-            return None
-        (size,) = struct.unpack("!Q", buffer[4:12])
-        header = 12
-    if len(buffer) < header + size:
-        return None
-    message = bytes(buffer[header : header + size])
-    del buffer[: header + size]
-    return message
-
-
-def _loads(message: bytes) -> tuple[str, Any]:
-    status, payload = ForkingPickler.loads(message)
-    return str(status), payload
-
-
-def _exit_text(code: int | None) -> str:
-    if code is None:
-        return "it stopped answering"
-    if code < 0:
-        return (
-            f"killed by signal {signal.Signals(-code).name}"
-            if -code in signal.valid_signals()
-            else f"signal {-code}"
-        )
-    return f"exit code {code}"

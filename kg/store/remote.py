@@ -1,38 +1,47 @@
 """An external SPARQL endpoint (an Oxigraph server, Apache Jena Fuseki) as the graph store.
 
 Loaded with the same dump (``GET /graph`` or ``kg/provisions.ttl`` plus ``ontology/`` and ``shapes/``),
-it answers the same queries as the embedded store, for deployments that outgrow one process.
+it answers the same queries as the embedded store, for deployments that outgrow one process. Its answers
+to ``/sparql`` are passed on as they come (no row limit here: the endpoint has its own).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
 
 import httpx
 import pyoxigraph as ox
 
-from kg.store.core import QueryError, Result
+from kg.store import bounds
+from kg.store.answers import GRAPH_TYPES, SELECT_TYPES, Answer, SparqlRequest
+from kg.store.core import OxigraphStore, Result, rows_of, to_result
+from kg.store.errors import QueryError
+from kg.store.protocol import Cancelled
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _term(j: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    kind = j["type"]
-    if kind == "uri":
-        return ox.NamedNode(j["value"])
-    if kind == "bnode":
-        return ox.BlankNode(j["value"])
-    if "xml:lang" in j:
-        return ox.Literal(j["value"], language=j["xml:lang"])
-    return ox.Literal(j["value"], datatype=ox.NamedNode(j.get("datatype", _XSD_STRING)))
+_JSON = ox.QueryResultsFormat.JSON
 
 
 class SparqlEndpointStore:
-    """The store interface over the SPARQL 1.1 Protocol."""
+    """The store interface over the SPARQL 1.1 Protocol. ``local``: the dataset as loaded (and checked)
+    here, which :meth:`dump` gives (the dump the endpoint is to be loaded with); without it, the dump is
+    the endpoint's own default graph."""
 
-    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+    federated = True  # the endpoint's SERVICE, if the settings allow it
+
+    def __init__(
+        self,
+        endpoint: str,
+        timeout: float = 30.0,
+        *,
+        local: OxigraphStore | None = None,
+        max_length: int = 100_000,
+        max_depth: int = 200,
+    ) -> None:
         self.endpoint = endpoint
         self.client = httpx.Client(timeout=timeout)
+        self.local = local
+        self.max_length = max_length
+        self.max_depth = max_depth
 
     def raw(
         self,
@@ -66,11 +75,27 @@ class SparqlEndpointStore:
         response = self.raw(sparql, "application/sparql-results+json, application/n-triples;q=0.9")
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         if kind == "application/sparql-results+json":
-            data = response.json()
-            if "boolean" in data:
-                return Result("ask", boolean=bool(data["boolean"]))
-            names = data["head"]["vars"]
-            rows = [{k: _term(v) for k, v in b.items()} for b in data["results"]["bindings"]]
-            return Result("select", names, rows)
-        triples = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+            parsed = ox.parse_query_results(response.content, format=_JSON)
+            return rows_of(parsed) if isinstance(parsed, ox.QuerySolutions) else to_result(parsed)
+        triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
         return Result("graph", triples=[ox.Triple(t.subject, t.predicate, t.object) for t in triples])
+
+    def check(self, sparql: str) -> None:
+        bounds.check(sparql, self.max_length, self.max_depth)
+
+    async def answer(self, request: SparqlRequest, cancelled: Cancelled | None = None) -> Answer:
+        """The endpoint's answer, asked in a thread (httpx's synchronous client), passed on as it came."""
+        accept = {**SELECT_TYPES, **GRAPH_TYPES}[request.format]
+        upstream = await asyncio.to_thread(
+            self.raw, request.query, accept, request.default_graphs, request.named_graphs, request.base_iri
+        )
+        return Answer(upstream.headers.get("content-type", accept), upstream.content, None)
+
+    def dump(self, format: ox.RdfFormat) -> bytes:
+        if self.local is not None:
+            return self.local.dump(format)
+        response = self.raw("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
+        triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+        return bytes(
+            ox.serialize((ox.Triple(t.subject, t.predicate, t.object) for t in triples), format=format) or b""
+        )

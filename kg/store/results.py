@@ -1,4 +1,6 @@
-"""Render a SPARQL :class:`~kg.store.core.Result` as a table, CSV (SPARQL 1.1 CSV) or SPARQL JSON."""
+"""Render a SPARQL :class:`~kg.store.core.Result` as a table, CSV (SPARQL 1.1 CSV) or SPARQL JSON: the
+command line's formats (``aiact query``), and the service's JSON results (whose layout its clients see).
+The service's other formats are pyoxigraph's (:mod:`kg.store.answers`)."""
 
 from __future__ import annotations
 
@@ -39,52 +41,6 @@ def to_csv(result: Result) -> str:
         for t in result.triples:
             writer.writerow([term_text(t.subject), term_text(t.predicate), term_text(t.object)])
     return out.getvalue()
-
-
-def _tsv_term(term: object) -> str:
-    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return str(term)  # N-Triples syntax, as SPARQL 1.1 TSV requires
-    return ""
-
-
-def to_tsv(result: Result) -> str:
-    if result.kind == "ask":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(_tsv_term(row.get(v)) for v in result.variables) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def to_xml(result: Result) -> str:
-    """SPARQL Query Results XML Format."""
-    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    out += [f'<variable name="{_xml_escape(v)}"/>' for v in result.variables]
-    out.append("</head>")
-    if result.kind == "ask":
-        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
-    else:
-        out.append("<results>")
-        for row in result.rows:
-            out.append("<result>")
-            for name, term in row.items():
-                j = term_json(term)
-                if j["type"] == "uri":
-                    value = f"<uri>{_xml_escape(j['value'])}</uri>"
-                elif j["type"] == "bnode":
-                    value = f"<bnode>{_xml_escape(j['value'])}</bnode>"
-                else:
-                    attrs = f' xml:lang="{j["xml:lang"]}"' if "xml:lang" in j else ""
-                    attrs += f' datatype="{_xml_escape(j["datatype"])}"' if "datatype" in j else ""
-                    value = f"<literal{attrs}>{_xml_escape(j['value'])}</literal>"
-                out.append(f'<binding name="{_xml_escape(name)}">{value}</binding>')
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
 
 
 def to_table(result: Result, width: int = 60) -> str:
