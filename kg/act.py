@@ -1,7 +1,7 @@
 """The Act as the CLI and the service read it: the store, the index of provisions, citations.
 
 ``Act.provision("Art. 53(2)")`` gives a provision with its text, place in the hierarchy, and the
-references it makes and receives (CONTRACT §1 citation objects).
+references it makes and receives (docs/contract.md §1 citation objects).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Act:
         return parse(citation, self.index)
 
     def citation(self, iri: str) -> dict[str, Any]:
-        """The CONTRACT §1 citation object of a provision."""
+        """The docs/contract.md §1 citation object of a provision."""
         rows = self.store.query(
             PREFIXES
             + f"""

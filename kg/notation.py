@@ -1,4 +1,4 @@
-"""Parse citations of the AI Act (CONTRACT §1) into provisions of the graph.
+"""Parse citations of the AI Act (docs/contract.md §1) into provisions of the graph.
 
 Accepts the canonical notation (``Art. 53(1)(a)``, ``Annex XI, Section 1(2)(d)``,
 ``Art. 113, third paragraph, point (b)``), the Act's own long forms (``Article 53(1), point (a)``,

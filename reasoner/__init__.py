@@ -40,7 +40,7 @@ def validate(
     as_of: str | dt.date | None = None,
     media_type: str = "application/json",
 ) -> dict[str, Any]:
-    """The CONTRACT §3 report of a description (a dict, or JSON/YAML/Turtle/JSON-LD text)."""
+    """The docs/contract.md §3 report of a description (a dict, or JSON/YAML/Turtle/JSON-LD text)."""
     from reasoner.report import report
 
     data, day = _prepare(description, media_type, as_of)

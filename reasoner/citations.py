@@ -1,4 +1,4 @@
-"""Citation objects (CONTRACT §1) for provisions of the Act and for guidance sections.
+"""Citation objects (docs/contract.md §1) for provisions of the Act and for guidance sections.
 
 A provision is cited with its notation, IRI, heading, EUR-Lex link, its wording (abridged) and
 ``"binding": true``; a section of the Guidelines or of the Code of Practice with ``"binding": false``.

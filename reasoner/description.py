@@ -1,4 +1,4 @@
-"""Read a model description (CONTRACT §2) from JSON, YAML, Turtle or JSON-LD, check it, and turn it
+"""Read a model description (docs/contract.md §2) from JSON, YAML, Turtle or JSON-LD, check it, and turn it
 into RDF. The keys, their types and the RDF property of each come from ``ontology/description.ttl``
 (``aikg:jsonKey``, ``aikg:valueType``), and so do the keys that take a list of vocabulary terms
 (``aikg:valueVocabulary``) and the modality vocabulary itself (``aikg:Modality``, with its aliases), so
@@ -79,7 +79,7 @@ MODEL = URIRef("urn:aiact-kg:description")
 
 
 def load(text: str | bytes, media_type: str = "application/json") -> dict[str, Any]:
-    """Parse a description in any accepted format into the CONTRACT §2 dictionary, checked."""
+    """Parse a description in any accepted format into the docs/contract.md §2 dictionary, checked."""
     if len(text) > MAX_BYTES:
         raise DescriptionError("", f"the description is larger than {MAX_BYTES} bytes")
     raw = text.decode("utf-8", errors="strict") if isinstance(text, bytes) else text

@@ -1,6 +1,6 @@
 """Read a model description from the formats it may come in: JSON, YAML (1.2, without anchors or
 aliases), Turtle, N-Triples and JSON-LD (with nothing a description names ever fetched). Every reader
-gives the CONTRACT §2 dictionary, not yet checked; a text that cannot be read raises
+gives the docs/contract.md §2 dictionary, not yet checked; a text that cannot be read raises
 :class:`~reasoner.description_check.DescriptionError`."""
 
 from __future__ import annotations

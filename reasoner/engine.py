@@ -1,4 +1,4 @@
-"""Classify a model description and validate it against the obligations (CONTRACT §2-3).
+"""Classify a model description and validate it against the obligations (docs/contract.md §2-3).
 
 The legal reasoning lives in the ontology: the rules (``ontology/rules/``) classify the model and
 decide which obligations are due; the SHACL shapes (``shapes/``) check the documentation of the due

@@ -1,4 +1,4 @@
-"""The report of CONTRACT §3, from an engine :class:`~reasoner.engine.Outcome`: JSON-ready dictionary,
+"""The report of docs/contract.md §3, from an engine :class:`~reasoner.engine.Outcome`: JSON-ready dictionary,
 readable text, and the W3C SHACL validation report (Turtle, JSON-LD).
 
 The verdict is honest: ``conforms`` is ``true`` only when every obligation is determined and none is

@@ -95,7 +95,7 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://w3id.org/aiact-kg/schema/description.json",
-        "title": "Model description (aiact-kg CONTRACT §2)",
+        "title": "Model description (aiact-kg docs/contract.md §2)",
         "type": "object",
         "required": ["name"],
         "properties": dict(sorted(top.items())),

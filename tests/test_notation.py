@@ -1,4 +1,5 @@
-"""CONTRACT §1 citation notation: every provision round-trips, sloppy forms parse, unknown ones fail."""
+"""The citation notation (docs/contract.md §1): every provision round-trips, sloppy forms parse, unknown
+ones fail."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""``POST /validate`` and ``POST /classify``: a model description in, the CONTRACT §3 report out."""
+"""``POST /validate`` and ``POST /classify``: a model description in, the docs/contract.md §3 report out."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ EXAMPLE = {
 BODY = {
     "requestBody": {
         "required": True,
-        "description": "A model description (CONTRACT §2) as JSON, YAML, Turtle or JSON-LD, by Content-Type.",
+        "description": "A model description (docs/contract.md §2) as JSON, YAML, Turtle or JSON-LD, "
+        "by Content-Type.",
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Description"}, "example": EXAMPLE},
             "application/yaml": {
@@ -74,7 +75,8 @@ def example_report(services: Services) -> dict[str, Any]:
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The report (CONTRACT §3; docs/report.schema.json); with Accept text/turtle or "
+        "description": "The report (docs/contract.md §3, docs/report.schema.json); with Accept "
+        "text/turtle or "
         "application/ld+json, the W3C SHACL validation report.",
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
@@ -175,7 +177,7 @@ async def validate(request: Request, services: ServicesDep, as_of: AsOf = None) 
 CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
     **RESPONSES,
     200: {
-        "description": "The classification part of the report (CONTRACT §3).",
+        "description": "The classification part of the report (docs/contract.md §3).",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Classification"}}},
     },
 }
