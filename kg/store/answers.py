@@ -2,9 +2,10 @@
 
 Solutions are written by pyoxigraph's own serialisers: streamed as TSV through a counter that stops at
 the row limit (TSV has one line per solution, whatever the literals hold), then, for JSON, XML or CSV,
-read back and written in that format (a 1,000-row SELECT read and written as JSON: 2.4 ms, against 18 ms from the rows).
-Booleans in JSON, CSV and TSV are written here (for CSV and TSV no standard says how; JSON in the layout
-clients have seen); booleans in XML are pyoxigraph's, graphs ``pyoxigraph.serialize``'s.
+read back and written in that format (a 1,000-row SELECT read and written as JSON: 2.4 ms, against
+18 ms from the rows). Booleans in JSON, CSV and TSV are written here (for CSV and TSV no standard says
+how; JSON in the layout clients have seen); booleans in XML are pyoxigraph's, graphs
+``pyoxigraph.serialize``'s.
 """
 
 from __future__ import annotations
