@@ -45,7 +45,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.close()
 
     app = FastAPI(
-        title="aiact-kg", version=metadata.version("aiact-kg"), description=DESCRIPTION, lifespan=lifespan
+        title="aiact-kg",
+        version=metadata.version("aiact-kg"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=validate.FastJSON,  # JSON serialised once, by orjson
     )
     problems.install(app)
     # the explorer's tree route must come before the provision route that would swallow "/tree"

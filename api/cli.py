@@ -7,7 +7,9 @@ Exit codes: 0 success, 2 bad input (unknown provision, unreadable query or descr
 not load), 1 failure of the build (``--strict``). ``validate``: 0 the description conforms (every
 obligation determined, none violated), 1 it violates a requirement, 3 cannot tell (an obligation is
 undetermined: the report names the facts to add), 2 bad input; with several files the gravest wins: 2,
-then 1, then 3.
+then 1, then 3. ``validate DIR`` reads every ``*.json``, ``*.yaml``, ``*.yml``, ``*.ttl``, ``*.jsonld`` in the
+folder, sorted; ``--format jsonl`` prints one line per input, the report with ``"file"`` or an error object
+(``reasoner.batch``), validated in ``--workers`` processes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from kg.store import results
 from kg.store.core import QueryError
 from reasoner.description import DescriptionError, load, media_type_of
 
-REPORT_FORMATS = ("text", "json", "ttl", "jsonld")
+REPORT_FORMATS = ("text", "json", "ttl", "jsonld", "jsonl")
+DESCRIPTION_SUFFIXES = (".json", ".yaml", ".yml", ".ttl", ".jsonld")  # what validate DIR reads
 
 
 # -- the Act as a graph ---------------------------------------------------------------------------
@@ -135,13 +138,78 @@ def _read(path: str) -> dict[str, Any]:
         raise DescriptionError("", f"{path} is not UTF-8 text") from err
 
 
+def _inputs(names: list[str]) -> tuple[list[str], list[str]]:
+    """The files to validate, a folder replaced by its descriptions (sorted), and the folders that hold
+    none (bad input)."""
+    out: list[str] = []
+    empty: list[str] = []
+    for name in names:
+        folder = Path(name)
+        if name != "-" and folder.is_dir():
+            found = sorted(str(f) for f in folder.iterdir() if f.suffix.lower() in DESCRIPTION_SUFFIXES)
+            out += found
+            if not found:
+                empty.append(name)
+        else:
+            out.append(name)
+    return out, empty
+
+
+def _worst(codes: list[int]) -> int:
+    """The exit code over several inputs: 2 (bad input), then 1 (a violation), then 3 (cannot tell)."""
+    return max([0, *codes], key=[0, 3, 1, 2].index)
+
+
+def _code(rep: dict[str, Any]) -> int:
+    return 2 if "error" in rep else {True: 0, False: 1, None: 3}[rep["conforms"]]
+
+
+def _validate_jsonl(files: list[str], as_of: str | None, workers: int | None) -> list[int]:
+    """One line per input, in input order: its report with ``"file"``, or its error object."""
+    from reasoner.batch import Batch, Source, description_error, dumps, error
+
+    lines: list[dict[str, Any] | None] = [None] * len(files)
+    sources: list[tuple[int, Source]] = []
+    try:
+        day = _date(as_of)
+    except DescriptionError as err:
+        lines = [description_error(err, 400) for _ in files]
+    else:
+        for i, path in enumerate(files):
+            try:
+                raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+            except OSError as err:
+                lines[i] = error(400, f"cannot read {path}: {err.strerror}")
+                continue
+            sources.append((i, Source(raw, media_type_of(path))))
+        with Batch(workers or 1) as batch:
+            for (i, _), rep in zip(sources, batch.validate([s for _, s in sources], day), strict=True):
+                lines[i] = rep
+    codes = []
+    out = sys.stdout
+    for path, line in zip(files, lines, strict=True):
+        assert line is not None
+        out.write(dumps({"file": path, **line}).decode("utf-8") + "\n")
+        codes.append(_code(line))
+    out.flush()
+    return codes
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    from reasoner.batch import default_workers
     from reasoner.engine import Engine
     from reasoner.report import report, shacl_report, text
 
+    files, empty = _inputs(args.files)
     codes = [0]
+    for folder in empty:
+        print(f"aiact: {folder}: no descriptions in it ({', '.join(DESCRIPTION_SUFFIXES)})", file=sys.stderr)
+        codes.append(2)
+    if args.format == "jsonl":
+        workers = args.workers or default_workers(len(files))
+        return _worst(codes + _validate_jsonl(files, args.as_of, workers))
     engine = None
-    for path in args.files:
+    for path in files:
         try:
             data = _read(path)
             as_of = _date(args.as_of)
@@ -157,9 +225,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         elif args.format in ("ttl", "jsonld"):
             print(shacl_report(outcome, args.format))
         else:
-            print(text(rep) + ("\n" if len(args.files) > 1 else ""))
+            print(text(rep) + ("\n" if len(files) > 1 else ""))
         codes.append({True: 0, False: 1, None: 3}[rep["conforms"]])
-    return max(codes, key=[0, 3, 1, 2].index)
+    return _worst(codes)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -218,20 +286,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Load and check everything first: a bad graph is a one-line message and exit code 2."""
     import uvicorn
 
-    from api.app import create_app
     from api.settings import Settings
-    from api.state import Services
+    from api.state import Services, Starting
     from kg.integrity import GraphError
 
     _few_malloc_arenas()
     try:
         settings = Settings.from_env()
-        services = Services(settings)
+        services = Services(settings, background=True)
     except (GraphError, ValueError) as err:
         print(f"aiact serve: {err}", file=sys.stderr)
         return 2
-    services.warm_up()
-    uvicorn.run(create_app(settings, services), host=args.host, port=args.port)
+
+    def application() -> Any:
+        from api.app import create_app
+
+        return create_app(settings, services)
+
+    # listening once the graph is checked and loaded; the web application, the search index and the engine
+    # are built in the background, and requests that need them wait for them (api.state.Starting)
+    uvicorn.run(Starting(services, application), host=args.host, port=args.port)
     return 0
 
 
@@ -241,6 +315,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 # -- the parser -----------------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -274,10 +358,25 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_schema)
     v = sub.add_parser("validate", help="classify a model description and check it against its obligations")
     v.add_argument(
-        "files", nargs="+", metavar="FILE", help="description(s): .json, .yaml, .ttl, .jsonld, or - for stdin"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="description(s): .json, .yaml, .ttl, .jsonld, - for stdin, or a folder of them",
     )
     v.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
-    v.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    v.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="text",
+        help='jsonl: one line per input, its report with "file" or an error object',
+    )
+    v.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="worker processes for --format jsonl (default: 1 for fewer than 20 inputs, else the cores, "
+        "at most 4)",
+    )
     v.set_defaults(func=cmd_validate)
     c = sub.add_parser("classify", help="classify a model description (GPAI, systemic risk, exemptions)")
     c.add_argument("file", metavar="FILE")

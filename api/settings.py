@@ -19,6 +19,7 @@
 - ``AIACT_THREADS``: threads for the CPU-bound work of requests (reading descriptions, the engine, the
   provision routes; default 2, one per core of a small machine). More threads do not answer faster under
   Python's global lock; they make the event loop, and so ``/health``, wait longer for its turn.
+- ``AIACT_MAX_BATCH``: descriptions a ``POST /validate/batch`` may hold (default 1000; 413 beyond).
 - ``AIACT_GRAPH``: the built graph to serve (default ``kg/provisions.ttl``), checked at start-up against
   the manifest beside it (``provisions.manifest.json``).
 """
@@ -58,6 +59,7 @@ class Settings:
     max_query_depth: int = 200
     graph: Path | None = None  # None: kg/provisions.ttl
     threads: int = 2
+    max_batch: int = 1000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -77,4 +79,5 @@ class Settings:
             max_query_depth=int(env.get("AIACT_MAX_QUERY_DEPTH", "200")),
             graph=Path(env["AIACT_GRAPH"]) if env.get("AIACT_GRAPH") else None,
             threads=max(1, int(env.get("AIACT_THREADS", "2"))),
+            max_batch=max(0, int(env.get("AIACT_MAX_BATCH", "1000"))),
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -71,6 +72,7 @@ __all__ = [
     "modality_key",
     "nested",
     "to_rdf",
+    "to_triples",
     "yaml_load",
 ]
 
@@ -139,6 +141,59 @@ def to_rdf(data: dict[str, Any], as_of: dt.date) -> Graph:
                 v = modality_key(v) or v
             g.add((MODEL, f.prop, _literal(v, f)))
     return g
+
+
+def to_triples(data: dict[str, Any], as_of: dt.date, model: ox.NamedNode | None = None) -> list[ox.Triple]:
+    """The triples of :func:`to_rdf` built directly as pyoxigraph terms (no rdflib graph, no N-Triples
+    round trip): the same terms, each literal with the lexical form rdflib gives it, about ``model``
+    (:data:`MODEL` unless given). ``tests/test_engine_paths.py`` checks that both give one graph."""
+    node = model or _MODEL
+    out = [ox.Triple(node, _TYPE, _AIMODEL)]
+    out.append(ox.Triple(node, _AS_OF, ox.Literal(as_of.isoformat(), datatype=_DATE)))
+    known = fields()
+    keys = list_keys()
+    for key, value in flatten(data).items():
+        f = known[key]
+        prop = _prop(str(f.prop))
+        for v in value if isinstance(value, list) else [value]:
+            if key in keys:  # an alias is read as its key; the description keeps it
+                v = modality_key(v) or v
+            out.append(ox.Triple(node, prop, _ox_literal(v, f.type)))
+    return list(dict.fromkeys(out))  # a graph: a value given twice (an alias and its key) is one triple
+
+
+_MODEL = ox.NamedNode(str(MODEL))
+_TYPE = ox.NamedNode(str(RDF.type))
+_AIMODEL = ox.NamedNode(str(AIKG.AIModel))
+_AS_OF = ox.NamedNode(str(AIKG.asOf))
+_DATE = ox.NamedNode(str(XSD.date))
+_DATATYPES = {
+    "date": _DATE,
+    "double": ox.NamedNode(str(XSD.double)),
+    "integer": ox.NamedNode(str(XSD.integer)),
+    "boolean": ox.NamedNode(str(XSD.boolean)),
+}
+_PROPS: dict[str, ox.NamedNode] = {}
+
+
+def _prop(iri: str) -> ox.NamedNode:
+    node = _PROPS.get(iri)
+    if node is None:
+        node = _PROPS[iri] = ox.NamedNode(iri)
+    return node
+
+
+def _ox_literal(value: Any, kind: str) -> ox.Literal:
+    """The literal :func:`_literal` makes, as rdflib writes its lexical form."""
+    if kind == "date":
+        return ox.Literal(str(value), datatype=_DATE)
+    if kind == "double":
+        return ox.Literal(str(float(value)), datatype=_DATATYPES["double"])
+    if kind == "integer":
+        return ox.Literal(str(int(value)), datatype=_DATATYPES["integer"])
+    if kind == "boolean":
+        return ox.Literal("true" if bool(value) else "false", datatype=_DATATYPES["boolean"])
+    return ox.Literal(str(value))
 
 
 def _literal(value: Any, f: Field) -> Literal:

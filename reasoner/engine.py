@@ -3,27 +3,38 @@
 The legal reasoning lives in the ontology: the rules (``ontology/rules/``) classify the model and
 decide which obligations are due; the SHACL shapes (``shapes/``) check the documentation of the due
 ones. This module loads both once and joins their results into the report (``reasoner.report``).
+
+The request path builds no rdflib graph: the description's triples are made directly as pyoxigraph
+terms (:func:`reasoner.description.to_triples`), the rules run in a scratch store of the rule engine's
+own, and the shapes are checked by :func:`reasoner.shacl.default` (the fast validator). The W3C SHACL
+validation report (a graph, what ``text/turtle`` and ``application/ld+json`` answers carry) is built
+only when asked for, by the reference validator (pyshacl): :attr:`Outcome.results`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from kg import paths
 from kg.act import Act
 from kg.ids import AIKG
+from reasoner import shacl
 from reasoner.citations import Citations
-from reasoner.description import MODEL, to_rdf
+from reasoner.description import MODEL, to_triples
 from reasoner.obligations import Catalogue, catalogue
-from reasoner.rules import Classification, RuleEngine
+from reasoner.rules import MODELS, Classification, RuleEngine
+
+_MODEL = ox.NamedNode(str(MODEL))
+_TYPE = ox.NamedNode(str(RDF.type))
 
 
 @dataclass(frozen=True)
@@ -44,8 +55,14 @@ class Outcome:
     data: dict[str, Any]
     as_of: dt.date
     classification: Classification
-    results: Graph  # the W3C SHACL validation report
     violations: list[tuple[ShapeInfo, str]]  # (shape, focus node)
+    shacl_data: Sequence[ox.Triple] = field(default=(), repr=False)  # what the shapes were checked on
+
+    @cached_property
+    def results(self) -> Graph:
+        """The W3C SHACL validation report, built on first use by the reference validator (pyshacl)
+        over the same data the request path's validator checked."""
+        return shacl.w3c_report(self.shacl_data)
 
 
 def load_shapes() -> Graph:
@@ -76,9 +93,13 @@ class Engine:
         self.act = act or Act()
         self.rules = RuleEngine(files=law)
         self.shapes = load_shapes()
-        self.lookups = load_lookups()
         self.shape_info = self._shape_info()
         self.citations = Citations(self.act)
+
+    @cached_property
+    def lookups(self) -> Graph:
+        """The Member States the shapes look up (:func:`load_lookups`); the validators hold their own."""
+        return load_lookups()
 
     @property
     def obligations(self) -> Catalogue:
@@ -107,24 +128,61 @@ class Engine:
         return out
 
     def assess(self, data: dict[str, Any], as_of: dt.date) -> Outcome:
-        rdf = to_rdf(data, as_of)
-        classification = self.rules.run(data, _quads(rdf))
-        classification.obligations.sort(key=lambda s: self.obligations.rank(s.id))  # the graph's order
-        for prop, value in classification.derived:  # derived facts the shapes check (compute accuracy)
-            rdf.add((MODEL, URIRef(prop), Literal(value.value, datatype=URIRef(value.datatype.value))))
-        for state in classification.obligations:
-            if state.status == "due":
-                rdf.add((MODEL, RDF.type, URIRef(state.due_class)))
-        _, results, _ = shacl_validate(rdf + self.lookups, shacl_graph=self.shapes, inference="none",
-                                              allow_warnings=True, advanced=False)  # fmt: skip
-        found = []
-        for r in results.subjects(RDF.type, SH.ValidationResult):
-            shape = str(results.value(r, SH.sourceShape))
-            found.append((self.shape_info[shape], str(results.value(r, SH.focusNode))))
-        found.sort(key=lambda x: (x[0].obligation, x[0].iri))
-        return Outcome(data, as_of, classification, results, found)
+        return self.assess_many([(data, as_of)])[0]
+
+    def assess_many(self, items: Sequence[tuple[dict[str, Any], dt.date]]) -> list[Outcome]:
+        """The outcomes of many descriptions, the same as :meth:`assess` of each, in order: the rules run
+        once over all of them (each its own model node in one graph), and the shapes once over all."""
+        if not items:
+            return []
+        described = [to_triples(data, as_of) for data, as_of in items]
+        classifications = self.rules.run_many(
+            [(data, t) for (data, _), t in zip(items, described, strict=True)]
+        )
+        checked = []
+        for triples, classification in zip(described, classifications, strict=True):
+            classification.obligations.sort(key=lambda s: self.obligations.rank(s.id))  # the graph's order
+            extra = [
+                ox.Triple(_MODEL, ox.NamedNode(p), v) for p, v in classification.derived
+            ]  # compute accuracy
+            extra += [
+                ox.Triple(_MODEL, _TYPE, ox.NamedNode(s.due_class))
+                for s in classification.obligations
+                if s.status == "due"
+            ]
+            checked.append(list(dict.fromkeys(triples + extra)))
+        hits = self._check(checked)
+        outcomes = []
+        for (data, as_of), classification, triples, found in zip(
+            items, classifications, checked, hits, strict=True
+        ):
+            found.sort(key=lambda x: (x[0].obligation, x[0].iri))
+            outcomes.append(Outcome(data, as_of, classification, found, tuple(triples)))
+        return outcomes
+
+    def _check(self, checked: list[list[ox.Triple]]) -> list[list[tuple[ShapeInfo, str]]]:
+        """The SHACL results of each description's data, one validation over all of them: each is its own
+        model node there, and a result is given back to the description whose node it is about."""
+        validator = shacl.default()  # per call: the fast validator is one per thread
+        if len(checked) == 1:
+            return [[(self.shape_info[h.shape], h.focus) for h in validator.validate(checked[0])]]
+        nodes = [ox.NamedNode(f"{MODELS}{i}") for i in range(len(checked))]
+        merged = [
+            ox.Triple(nodes[i] if t.subject == _MODEL else t.subject, t.predicate, t.object)
+            for i, triples in enumerate(checked)
+            for t in triples
+        ]
+        index = {n.value: i for i, n in enumerate(nodes)}
+        out: list[list[tuple[ShapeInfo, str]]] = [[] for _ in checked]
+        hits = validator.validate(merged)
+        if any(h.focus not in index for h in hits):  # a result about another node: check each alone
+            return [self._check([c])[0] for c in checked]
+        for h in hits:
+            out[index[h.focus]].append((self.shape_info[h.shape], str(MODEL)))
+        return out
 
 
 def _quads(g: Graph) -> list[ox.Quad]:
+    """An rdflib graph as pyoxigraph quads (the rdflib path, kept for the tests that compare both)."""
     data = g.serialize(format="nt", encoding="utf-8")
     return [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -128,20 +129,40 @@ def law_files() -> list[Path]:
     return sorted(paths.ONTOLOGY.glob("*.ttl"))
 
 
+RENEW_AFTER = 1000  # runs of a scratch store before it is replaced by a fresh one (bench/bench_validate.py)
+GRAPH = ox.NamedNode("urn:aiact-kg:request")  # the graph of a scratch store the descriptions go into
+MODELS = "urn:aiact-kg:description:"  # + the index of a description in a run: the model node the rules see
+DESCRIPTION = ox.NamedNode("urn:aiact-kg:description")
+
+
+class _Scratch:
+    """A store of its own for one run at a time: the law files, and the descriptions of the run in
+    :data:`GRAPH`, emptied after the run. Oxigraph's memory store keeps something of every quad it has
+    held, so it is replaced after :data:`RENEW_AFTER` runs: time and memory stay flat however many
+    descriptions a process serves."""
+
+    def __init__(self, law: list[ox.Quad]) -> None:
+        self.store = ox.Store()
+        self.store.bulk_extend(law)
+        self.runs = 0
+
+
 class RuleEngine:
     """Loads the ontology and the rules once, into a scratch store of its own; runs them per
-    description in a graph of its own within it. ``rules`` is the directory of the rule files
-    (``ontology/rules/``), ``files`` the Turtle the store is loaded with (:func:`law_files`)."""
+    description (or over many at once) in a graph of a scratch store copied from it. ``rules`` is the
+    directory of the rule files (``ontology/rules/``), ``files`` the Turtle the store is loaded with
+    (:func:`law_files`)."""
 
     def __init__(self, rules: Path | None = None, files: list[Path] | None = None) -> None:
         self.store = OxigraphStore(files if files is not None else law_files())
         self.files = rule_files(rules or paths.ONTOLOGY / "rules")
         self.rules = {name: p.read_text(encoding="utf-8") for _, name, p in self.files}
         self._lock = threading.Lock()
-        # names of the per-request graphs, reused: Oxigraph's memory store keeps every name it has seen, so
-        # a fresh name per request grew the service by some 16 KB a validation (bench/load.py)
-        self._free_graphs: list[ox.NamedNode] = []
-        self._graphs_made = 0
+        # scratch stores, one per concurrent run (a pool, not one per thread: a thread pool of 40 threads
+        # that runs one request at a time holds one), each replaced after RENEW_AFTER runs
+        self._law = list(self.store.store.quads_for_pattern(None, None, None, None))
+        self._pool: list[_Scratch] = []
+        self.stores_made = 0  # scratch stores made so far (the first, the renewed, the concurrent)
 
     @cached_property
     def order(self) -> list[RuleSpec]:
@@ -260,74 +281,117 @@ class RuleEngine:
 
         return re.sub(r"\{([a-z_.:\-0-9]+)\}", one, template)
 
-    def run(self, data: dict[str, Any], rdf: ox.Dataset | list[ox.Quad]) -> Classification:
-        _ = self.order  # a defect of the rules is raised before the store is touched
-        facts = flatten(data)
-        with self._lock:
-            if self._free_graphs:
-                graph = self._free_graphs.pop()
-            else:
-                self._graphs_made += 1
-                graph = ox.NamedNode(f"urn:aiact-kg:request:{self._graphs_made}")
-        store = self.store.store
-        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in rdf]
-        store.extend(quads)
-        try:
-            return self._run(graph, facts)
-        finally:
-            store.remove_graph(graph)
-            with self._lock:
-                self._free_graphs.append(graph)
+    def run(
+        self, data: dict[str, Any], rdf: ox.Dataset | Iterable[ox.Quad] | Iterable[ox.Triple]
+    ) -> Classification:
+        """The classification of one description: ``rdf`` its triples (or quads) about
+        ``urn:aiact-kg:description`` (:func:`reasoner.description.to_triples`)."""
+        return self.run_many([(data, rdf)])[0]
 
-    def _query(self, text: str, graph: ox.NamedNode) -> list[dict[str, Any]]:
-        result = self.store.store.query(text, default_graph=[ox.DefaultGraph(), graph])
+    def run_many(
+        self, items: Sequence[tuple[dict[str, Any], ox.Dataset | Iterable[ox.Quad] | Iterable[ox.Triple]]]
+    ) -> list[Classification]:
+        """The classifications of many descriptions, each rule run once over all of them: each is a model
+        node of its own (:data:`MODELS` + its index) in one graph, and each row of a rule names its
+        model (``?m``). The same as :meth:`run` for each, in order."""
+        _ = self.order  # a defect of the rules is raised before the store is touched
+        if not items:
+            return []
+        models = [ox.NamedNode(f"{MODELS}{i}") for i in range(len(items))]
+        quads = [
+            ox.Quad(models[i] if t.subject == DESCRIPTION else t.subject, t.predicate, t.object, GRAPH)
+            for i, (_, rdf) in enumerate(items)
+            for t in rdf
+        ]
+        scratch = self._acquire()
+        try:
+            scratch.store.extend(quads)
+            return self._run(scratch.store, models, [flatten(data) for data, _ in items])
+        finally:
+            scratch.store.remove_graph(GRAPH)
+            self._release(scratch)
+
+    def _acquire(self) -> _Scratch:
+        with self._lock:
+            if self._pool:
+                return self._pool.pop()
+            self.stores_made += 1
+        return _Scratch(self._law)
+
+    def _release(self, scratch: _Scratch) -> None:
+        scratch.runs += 1
+        if scratch.runs < RENEW_AFTER:  # else dropped: the next run that needs one starts a fresh one
+            with self._lock:
+                self._pool.append(scratch)
+
+    def _query(self, name: str, store: ox.Store, models: list[ox.NamedNode]) -> list[list[dict[str, Any]]]:
+        """The rows of a rule, per model."""
+        result = store.query(self.rules[name], default_graph=[ox.DefaultGraph(), GRAPH])
         if not isinstance(result, ox.QuerySolutions):
             raise RuleError("a rule must be a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        rows = [{n: row[n] for n in names if row[n] is not None} for row in result]
+        if len(models) == 1:
+            return [rows]
+        if "m" not in names:
+            raise RuleError(f"rule {name} must select ?m, the model a row is about, to run over many models")
+        index = {m.value: i for i, m in enumerate(models)}
+        out: list[list[dict[str, Any]]] = [[] for _ in models]
+        for r in rows:
+            out[index[r["m"].value]].append(r)
+        return out
 
-    def _run(self, graph: ox.NamedNode, facts: dict[str, Any]) -> Classification:
-        conclusions: dict[str, Conclusion] = {}
-        model = ox.NamedNode("urn:aiact-kg:description")
-        obligations: list[ObligationState] = []
-        indicators: list[dict[str, Any]] = []
-        derived: list[tuple[str, ox.Literal]] = []
-        add = self.store.store.add
+    def _run(
+        self, store: ox.Store, models: list[ox.NamedNode], all_facts: list[dict[str, Any]]
+    ) -> list[Classification]:
+        n = len(models)
+        conclusions: list[dict[str, Conclusion]] = [{} for _ in range(n)]
+        obligations: list[list[ObligationState]] = [[] for _ in range(n)]
+        indicators: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        derived: list[list[tuple[str, ox.Literal]]] = [[] for _ in range(n)]
+        case_prop = ox.NamedNode(str(AIKG.ruleCase))
         for spec in self.order:
-            rows = self._query(self.rules[spec.name], graph)
-            if spec.kind == "derivation":
-                for r in rows:
-                    add(ox.Quad(model, r["p"], r["o"], graph))
-                    derived.append((term_text(r["p"]), r["o"]))
-                    facts[_key(term_text(r["p"]))] = _python(r["o"])
-            elif spec.kind == "conclusion":
-                if len(rows) != 1:
-                    raise RuleError(f"rule {spec.name} gave {len(rows)} conclusions instead of one")
-                c = self._conclusion(rows[0], facts, conclusions)
-                conclusions[spec.key] = c
-                add(
-                    ox.Quad(
-                        model, ox.NamedNode(str(AIKG.ruleCase)), ox.Literal(f"{spec.name}:{c.case}"), graph
-                    )
-                )
-                if c.missing:
-                    add(ox.Quad(model, ox.NamedNode(str(AIKG[f"missing-{spec.key}"])),
-                                ox.Literal(" ".join(c.missing)), graph))  # fmt: skip
-                if c.value is not None:
-                    add(ox.Quad(model, ox.NamedNode(spec.prop), ox.Literal(c.value), graph))
-            elif spec.kind == "obligations":
-                obligations = [self._obligation(r, facts) for r in rows]
-            else:
-                indicators = [
-                    {"criterion": term_text(r["criterion"]),
-                     "because": self.fill(term_text(r["because"]), facts),
-                     "cites": [_iri(c) for c in term_text(r["cites"]).split()]}
-                    for r in rows
-                ]  # fmt: skip
+            per_model = self._query(spec.name, store, models)
+            written: list[ox.Quad] = []
+            for i, (model, rows, facts) in enumerate(zip(models, per_model, all_facts, strict=True)):
+                if spec.kind == "derivation":
+                    for r in rows:
+                        written.append(ox.Quad(model, r["p"], r["o"], GRAPH))
+                        derived[i].append((term_text(r["p"]), r["o"]))
+                        facts[_key(term_text(r["p"]))] = _python(r["o"])
+                elif spec.kind == "conclusion":
+                    if len(rows) != 1:
+                        raise RuleError(f"rule {spec.name} gave {len(rows)} conclusions instead of one")
+                    c = self._conclusion(rows[0], facts, conclusions[i])
+                    conclusions[i][spec.key] = c
+                    written.append(ox.Quad(model, case_prop, ox.Literal(f"{spec.name}:{c.case}"), GRAPH))
+                    if c.missing:
+                        written.append(ox.Quad(model, ox.NamedNode(str(AIKG[f"missing-{spec.key}"])),
+                                               ox.Literal(" ".join(c.missing)), GRAPH))  # fmt: skip
+                    if c.value is not None:
+                        written.append(ox.Quad(model, ox.NamedNode(spec.prop), ox.Literal(c.value), GRAPH))
+                elif spec.kind == "obligations":
+                    obligations[i] = [self._obligation(r, facts) for r in rows]
+                else:
+                    indicators[i] = [
+                        {"criterion": term_text(r["criterion"]),
+                         "because": self.fill(term_text(r["because"]), facts),
+                         "cites": [_iri(c) for c in term_text(r["cites"]).split()]}
+                        for r in rows
+                    ]  # fmt: skip
+            if written:
+                store.extend(written)
         order = sorted((s for s in self.order if s.kind == "conclusion"), key=lambda s: s.report_order)
-        return Classification(
-            {s.key: conclusions[s.key] for s in order}, obligations, indicators, facts, derived
-        )
+        return [
+            Classification(
+                {s.key: conclusions[i][s.key] for s in order},
+                obligations[i],
+                indicators[i],
+                all_facts[i],
+                derived[i],
+            )
+            for i in range(n)
+        ]
 
     def _conclusion(
         self, row: dict[str, Any], facts: dict[str, Any], earlier: dict[str, Conclusion]

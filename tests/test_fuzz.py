@@ -74,8 +74,9 @@ def test_every_error_response_is_a_documented_problem() -> None:
     assert "HTTPValidationError" not in json.dumps(spec)
     assert spec["components"]["schemas"]["Problem"]["required"] == ["type", "title", "status", "detail"]
     expected = {
-        ("post", "/validate"): {"400", "413", "415", "422"},
-        ("post", "/classify"): {"400", "413", "415", "422"},
+        ("post", "/validate"): {"400", "406", "413", "415", "422"},
+        ("post", "/classify"): {"400", "406", "413", "415", "422"},
+        ("post", "/validate/batch"): {"400", "406", "413", "415", "422"},
         ("get", "/provisions/{ref}"): {"400", "404"},
         ("get", "/provisions/{ref}/graph"): {"400", "404"},
         ("get", "/provisions/{ref}/tree"): {"400", "404"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,12 +25,16 @@ DUMPS = {
 @router.get("/health", responses=documented(400))
 async def health(services: ServicesDep) -> dict[str, Any]:
     """Whether the service answers, and from which store. On the event loop, on purpose: it reads three
-    attributes, and a thread would make it wait behind the validations that fill the thread pool."""
-    return {
-        "status": "ok",
-        "store": services.settings.sparql_endpoint or "embedded",
-        "provisions": len(services.act.index.provisions),
-    }
+    attributes, and a thread would make it wait behind the validations that fill the thread pool.
+
+    "ok" is true when it is said: nothing answers before the graph has passed its checks and is loaded
+    (``api.state``), and the count of provisions is the index's, waited for while ``aiact serve`` builds it.
+    While the rest warms up in the background, ``starting`` names what is still loading (``sparql-workers``,
+    ``search``, ``engine``): requests that need it are answered once it is there."""
+    index = services.built["index"]
+    while services.warming is not None and not index.is_set():
+        await asyncio.sleep(0.005)  # built in the warm-up thread (tens of milliseconds): not on the loop
+    return services.health()
 
 
 GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -2,7 +2,9 @@
 
 A request is read by ``api.sparql_protocol`` (query via GET, POST form, POST direct; the dataset
 parameters), the query by a SPARQL parser (``kg.store.syntax``): updates and ``LOAD`` are refused
-(403), ``SERVICE`` too unless allowed for an external store, a syntax error is a 400 that says where. The
+(403), ``SERVICE`` too unless allowed for an external store, a syntax error is a 400 that says where. A
+text read before gets the parser's verdict kept for that exact text (``kg.store.syntax.ReadCache``), on the
+event loop; a new one is parsed in a thread, one at a time. The
 format follows from the query's form and ``Accept`` (``api.sparql_negotiation``; 406 when nothing fits).
 Without a query, ``GET /sparql`` is the service description (``api.sparql_description``).
 """
@@ -133,7 +135,11 @@ async def _parse(sparql: str, endpoint: str, services: Services) -> sparql_synta
     """The parsed query, once it is within the bounds, neither an update nor a SERVICE call not allowed."""
     _bounded(sparql, services)
     try:
-        parsed = await run_in_threadpool(_read, sparql, endpoint, services.settings.query_timeout)
+        # a text read before: the parser's verdict on it, kept (kg.store.syntax.ReadCache), on the event loop;
+        # else the parse, in a thread
+        parsed = sparql_syntax.cached(sparql, endpoint)
+        if parsed is None:
+            parsed = await run_in_threadpool(_read, sparql, endpoint, services.settings.query_timeout)
     except sparql_syntax.SparqlSyntaxError as err:
         where = {"line": err.line, "column": err.column} if err.line is not None else {}
         raise Problem(400, str(err), **where) from err

@@ -1,4 +1,5 @@
-"""``POST /validate`` and ``POST /classify``: a model description in, the docs/contract.md §3 report out."""
+"""``POST /validate`` and ``POST /classify``: a model description in, the docs/contract.md §3 report out;
+``POST /validate/batch``: many in, their reports (or error objects) out, in order (docs/contract.md §5)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,19 @@ from api.problems import PROBLEM_REF, Problem, documented
 from api.sparql_negotiation import media_ranges, quality
 from api.state import Services
 from kg.excerpt import excerpt
+from reasoner.batch import Source, assess_chunk, dumps
 from reasoner.description import DescriptionError, check, load
+from reasoner.description_formats import json_description
 from reasoner.report import report, shacl_report
+
+
+class FastJSON(JSONResponse):
+    """JSON serialised once, by orjson (``reasoner.batch.dumps``): text as it is (‘ ’, é), numbers as
+    JSON numbers (``1e25``). The service's default response class."""
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
+
 
 router = APIRouter(tags=["validation"])
 AsOf = Annotated[dt.date | None, Query(description="assessment date, YYYY-MM-DD (default today)")]
@@ -69,7 +81,7 @@ EXAMPLE_DAY = dt.date(2026, 11, 24)
 def example_report(services: Services) -> dict[str, Any]:
     """The report of :data:`EXAMPLE` on :data:`EXAMPLE_DAY` (the OpenAPI example of a 200)."""
     engine = services.engine
-    rep: dict[str, Any] = json.loads(json.dumps(report(engine, engine.assess(check(EXAMPLE), EXAMPLE_DAY))))
+    rep: dict[str, Any] = json.loads(dumps(report(engine, engine.assess(check(EXAMPLE), EXAMPLE_DAY))))
     return rep
 
 
@@ -156,13 +168,14 @@ def _validate(services: Services, body: bytes, media: str, day: dt.date, answer:
         return Response(shacl_report(outcome, "ttl"), media_type="text/turtle")
     if answer == "application/ld+json":
         return Response(shacl_report(outcome, "jsonld"), media_type="application/ld+json")
-    return JSONResponse(json.loads(json.dumps(report(engine, outcome))))
+    return Response(dumps(report(engine, outcome)), media_type="application/json")
 
 
-def _classify(services: Services, body: bytes, media: str, day: dt.date) -> JSONResponse:
+def _classify(services: Services, body: bytes, media: str, day: dt.date) -> Response:
     engine, outcome = _assess(services, body, media, day)
     rep = report(engine, outcome)
-    return JSONResponse({k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")})
+    part = {k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")}
+    return Response(dumps(part), media_type="application/json")
 
 
 @router.post("/validate", responses=RESPONSES, openapi_extra=BODY)
@@ -184,10 +197,144 @@ CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/classify", responses=CLASSIFY_RESPONSES, openapi_extra=BODY)
-async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> JSONResponse:
+async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
     """Classify a model description: GPAI, systemic risk, exemptions, new provider, representative."""
     accept = request.headers.get("accept", "")
     if quality(media_ranges(accept), "application/json") <= 0:
         raise Problem(406, f"cannot send a classification as {accept!r}: it is sent as application/json")
     body, media = await _body(request)
     return await run_in_threadpool(_classify, services, body, media, as_of or dt.date.today())
+
+
+# -- POST /validate/batch ---------------------------------------------------------------------------
+
+JSON_LINES = ("application/x-ndjson", "application/jsonl")
+BATCH_ACCEPTED = ("application/json", *JSON_LINES)
+BATCH_TYPES = BATCH_ACCEPTED  # what it answers in, preferred on a tie in this order
+BATCH_ERROR = {
+    "type": "object",
+    "description": "A description of the batch that cannot be read or has problems, in its place "
+    "(docs/contract.md §5, Batches): `status` is what POST /validate would answer for it alone.",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "title", "problem", "field", "errors"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer", "enum": [422, 500]},
+                "title": {"type": "string"},
+                "problem": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "problem"],
+                        "properties": {"field": {"type": ["string", "null"]}, "problem": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
+}
+BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "Descriptions (docs/contract.md §2): a JSON array of them, or JSON Lines (one JSON "
+        "description a line; blank lines are skipped), at most AIACT_MAX_BATCH (default 1000) and within "
+        "the body limit (AIACT_MAX_BODY).",
+        "content": {
+            "application/json": {
+                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Description"}},
+                "example": [EXAMPLE],
+            },
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/jsonl": {"schema": {"type": "string"}},
+        },
+    }
+}
+BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One entry per description, in input order: its report (docs/contract.md §3), or "
+        "an error object in its place; a JSON array, or JSON Lines when Accept asks for them.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "items": {"anyOf": [{"$ref": "#/components/schemas/Report"}, BATCH_ERROR]},
+                }
+            },
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/jsonl": {"schema": {"type": "string"}},
+        },
+    },
+    **documented(400, 406, 415),
+    413: {
+        "description": "Request too large: the body is larger than the limit (AIACT_MAX_BODY), or the batch "
+        "holds more descriptions than AIACT_MAX_BATCH (`detail` names the limit).",
+        "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    },
+    422: {
+        "description": "The body is not a batch: not UTF-8, not valid JSON, or not a JSON array. A "
+        "description of the batch with problems is not a 422: it is an error object in its place.",
+        "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    },
+}
+
+
+def batch_type(accept: str) -> str:
+    """The media type of the answer: a JSON array, or JSON Lines when Accept prefers them; else 406."""
+    ranges = media_ranges(accept)
+    q, _, media = max((quality(ranges, m), -i, m) for i, m in enumerate(BATCH_TYPES))
+    if q <= 0:
+        raise Problem(406, f"cannot send a batch as {accept!r}: it can be sent as {', '.join(BATCH_TYPES)}")
+    return media
+
+
+def batch_sources(body: bytes, media: str) -> list[Source]:
+    """The descriptions of a batch body, each still to be read and checked (422 for a body that is not a
+    batch at all)."""
+    if media in JSON_LINES:
+        return [Source(line) for line in body.split(b"\n") if line.strip()]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise Problem(
+            422, f"the batch is not UTF-8 text: byte 0x{body[err.start]:02X} at position {err.start}"
+        ) from err
+    try:
+        values = json_description(text) if text.strip() else None
+    except DescriptionError as err:
+        raise Problem(422, f"the batch is {err}") from err
+    if not isinstance(values, list):
+        kind = "empty" if values is None else f"a JSON {type(values).__name__.replace('dict', 'object')}"
+        raise Problem(
+            422, f"a batch is a JSON array of descriptions (or JSON Lines, application/x-ndjson), not {kind}"
+        )
+    return [Source(v, None) for v in values]
+
+
+def _validate_batch(services: Services, body: bytes, media: str, day: dt.date, answer: str) -> Response:
+    sources = batch_sources(body, media)
+    limit = services.settings.max_batch
+    if len(sources) > limit:
+        raise Problem(
+            413, f"a batch holds at most {limit} descriptions (AIACT_MAX_BATCH); this one has {len(sources)}"
+        )
+    reports = assess_chunk(services.engine, sources, day)
+    if answer in JSON_LINES:
+        return Response(b"".join(dumps(r) + b"\n" for r in reports), media_type=answer)
+    return Response(dumps(reports), media_type="application/json")
+
+
+@router.post("/validate/batch", responses=BATCH_RESPONSES, openapi_extra=BATCH_BODY)
+async def validate_batch(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
+    """Validate many model descriptions at once: their reports, or error objects, in input order."""
+    answer = batch_type(request.headers.get("accept", ""))
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if media not in BATCH_ACCEPTED:
+        raise Problem(415, f"send the batch as {', '.join(BATCH_ACCEPTED)}; got {excerpt(media, 60)}")
+    body = await request.body()
+    return await run_in_threadpool(_validate_batch, services, body, media, as_of or dt.date.today(), answer)

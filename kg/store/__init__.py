@@ -27,6 +27,13 @@ Copies of the dataset the service holds, with ``AIACT_QUERY_WORKERS`` = *w* (2 b
   reasoner and ``/graph``; until this seam the checked copy was dropped after the check, the reasoner
   loaded another, and each ``/graph`` request loaded one more for its answer.
 
+The workers are forked from a fork server (``multiprocessing``'s ``forkserver``, started with the pool),
+which has imported the worker's modules (and the service's main module, once) and holds no copy: a worker
+starts without a Python start-up of its own and loads its copy, niced, while the service already answers
+(``aiact serve`` starts the pool in a thread; a query that comes first waits for its worker). The SPARQL
+parser's verdicts on the last texts it read are kept (``syntax.ReadCache``): a text sent again is not
+parsed again.
+
 Each copy in the service's process and the workers holds the dataset twice over (the default graph, and
 each file again as a named graph of its own, which the SPARQL Protocol's dataset parameters name).
 """

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import math
 import multiprocessing as mp
+import os
 import signal
 import threading
 import time
@@ -61,6 +62,34 @@ def size_text(n: int) -> str:
     return f"{n} bytes"
 
 
+PRELOAD = ["__main__", "kg.store.worker", "kg.store.answers", "kg.store.core", "kg.store.sandbox"]
+
+
+def _context() -> Any:
+    """Workers are forked from a fork server that has imported what a worker runs: a fresh process,
+    single-threaded (forking it is safe, unlike forking the service), started once per service. A worker
+    then starts without a Python start-up of its own and without imports: a spawned worker imported the
+    service's main module (``aiact``, the command line with rdflib's parsers) and pyoxigraph each time, at
+    full CPU priority, alongside the service's own start; the fork server imports them once (``__main__``
+    among them, which ``multiprocessing`` would otherwise import again in every forked worker)."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def start_fork_server() -> None:
+    """Start the workers' fork server now, ahead of the first worker: it imports its modules meanwhile, at
+    the workers' CPU priority (lower than the service's, which is starting too)."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is not None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
+
+
 @dataclass(eq=False)
 class _Waiter:
     """A query waiting for a worker; :meth:`QueryPool._release` hands one over and sets ``event``."""
@@ -76,7 +105,8 @@ class QueryPool:
 
     ``timeout`` counts from a query's arrival, waiting included; ``queue``: how many queries may wait
     for a free worker; ``memory``: bytes of address space per worker (0: no limit); ``max_length`` and
-    ``max_depth``: bounds on the query's characters and bracket nesting."""
+    ``max_depth``: bounds on the query's characters and bracket nesting; ``background``: start the workers
+    in a thread, not before the constructor returns."""
 
     def __init__(
         self,
@@ -89,6 +119,7 @@ class QueryPool:
         memory: int = 2**30,
         max_length: int = 100_000,
         max_depth: int = 200,
+        background: bool = False,
     ) -> None:
         self.files = [str(f) for f in files]
         self.workers = workers
@@ -98,16 +129,33 @@ class QueryPool:
         self.memory = memory
         self.max_length = max_length
         self.max_depth = max_depth
-        self._ctx = mp.get_context("spawn")
+        self._ctx = _context()
         self._lock = threading.Lock()
         self._idle: list[WorkerProcess] = []
         self._busy: set[WorkerProcess] = set()
         self._waiters: deque[_Waiter] = deque()
         self._closed = False
-        for _ in range(workers):
-            self._idle.append(self._spawn())
-        # started ahead, loaded and waiting: a killed worker's place is taken at once, not after a start
-        self._spare: WorkerProcess | None = self._spawn()
+        self._spare: WorkerProcess | None = None
+        if background:  # queries that come meanwhile wait for their worker, as for a busy one
+            threading.Thread(target=self._start, name="query-worker-start", daemon=True).start()
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        """The workers, then the spare: started ahead, loaded and waiting, so that a killed worker's place is
+        taken at once, not after a start. The first start also starts the fork server (a Python start-up
+        and its imports: a few hundred milliseconds the caller of ``background`` does not wait for)."""
+        for _ in range(self.workers):
+            worker = self._spawn()
+            with self._lock:
+                self._busy.add(worker)
+            self._release(worker)  # to a waiting query, or idle
+        spare: WorkerProcess | None = self._spawn()
+        with self._lock:
+            if not self._closed:
+                self._spare, spare = spare, None
+        if spare is not None:
+            spare.stop()
 
     def check(self, sparql: str) -> None:
         """:class:`QueryTooLarge` if the query is longer or nests deeper than the bounds."""
@@ -373,6 +421,17 @@ class QueryPool:
         """The process ids of the workers, idle and busy (not the spare)."""
         with self._lock:
             return sorted(w.process.pid for w in [*self._idle, *self._busy] if w.process.pid is not None)
+
+    def started(self) -> bool:
+        """Whether a worker has loaded its store (its "ready" has come, read or not): queries are answered
+        without waiting for a start."""
+        with self._lock:
+            workers = [*self._idle, *self._busy]
+        for w in workers:
+            with contextlib.suppress(OSError, ValueError):
+                if w.ready or w.buffer or w.conn.poll(0):
+                    return True
+        return False
 
     def stats(self) -> dict[str, int]:
         """Workers, how many are busy, how many queries wait."""

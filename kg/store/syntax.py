@@ -13,6 +13,12 @@ again for the pattern's source (for its own federated evaluation, unused here) �
 a ``#`` comes before ``SERVICE`` on the same line — so our parses skip that search (other callers keep
 rdflib's behaviour); and its recursion is deep (about 80 triple patterns in a row reach Python's default
 limit), so a query that reaches it is parsed again, once at a time, with a higher limit.
+
+Parsing is pure Python and costs milliseconds (2 to 6 ms for everyday queries: more than the engine takes to
+answer them), and clients send the same texts again and again: :func:`read` keeps the parser's verdict —
+the :class:`Query` or :class:`Update` it read, or the :class:`SparqlSyntaxError` it raised — for the last
+texts it read (:class:`ReadCache`), keyed by the exact text and base IRI. The verdict is the parse's own,
+made once on that text; a different text, even one character apart, is a different key and is parsed.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import contextlib
 import re
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -66,7 +73,93 @@ class Update:
         return "Load" in self.operations
 
 
+class ReadCache:
+    """The last verdicts of the parser, by (text, base IRI), least recently used out first; bounded by entries
+    and by the characters of the texts it keeps (a text longer than ``max_text`` is never kept). Safe across
+    threads."""
+
+    def __init__(self, entries: int = 1024, characters: int = 4_000_000, max_text: int = 20_000) -> None:
+        self.entries = entries
+        self.characters = characters
+        self.max_text = max_text
+        self._lock = threading.Lock()
+        self._verdicts: OrderedDict[tuple[str, str | None], Query | Update | SparqlSyntaxError] = (
+            OrderedDict()
+        )
+        self._size = 0
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, text: str, base_iri: str | None) -> Query | Update | SparqlSyntaxError | None:
+        with self._lock:
+            verdict = self._verdicts.get((text, base_iri))
+            if verdict is None:
+                self.misses += 1
+                return None
+            self._verdicts.move_to_end((text, base_iri))
+            self.hits += 1
+            return verdict
+
+    def put(self, text: str, base_iri: str | None, verdict: Query | Update | SparqlSyntaxError) -> None:
+        if len(text) > self.max_text:
+            return
+        key = (text, base_iri)
+        with self._lock:
+            if key in self._verdicts:
+                return
+            self._verdicts[key] = verdict
+            self._size += _weight(text, verdict)
+            while self._verdicts and (len(self._verdicts) > self.entries or self._size > self.characters):
+                (old, _), gone = self._verdicts.popitem(last=False)
+                self._size -= _weight(old, gone)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._verdicts.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+
+def _weight(text: str, verdict: Query | Update | SparqlSyntaxError) -> int:
+    return len(text) + (len(verdict.text) if isinstance(verdict, Query) and verdict.text is not text else 0)
+
+
+CACHE = ReadCache()
+
+
+def cached(text: str, base_iri: str | None = None) -> Query | Update | None:
+    """The verdict :func:`read` would give, if it is kept (a syntax error raised): no parse, no wait."""
+    verdict = CACHE.get(text, base_iri)
+    if isinstance(verdict, SparqlSyntaxError):
+        raise _copy(verdict)
+    return verdict
+
+
 def read(text: str, base_iri: str | None = None) -> Query | Update:
+    """What ``text`` is (:func:`parse`), from :data:`CACHE` when this text was read before."""
+    known = cached(text, base_iri)
+    if known is not None:
+        return known
+    try:
+        verdict = parse(text, base_iri)
+    except SparqlSyntaxError as err:
+        CACHE.put(text, base_iri, err)
+        raise
+    CACHE.put(text, base_iri, verdict)
+    return verdict
+
+
+def _copy(err: SparqlSyntaxError) -> SparqlSyntaxError:
+    """A fresh exception for each raise (a kept one would gather tracebacks)."""
+    fresh = SparqlSyntaxError.__new__(SparqlSyntaxError)
+    ValueError.__init__(fresh, *err.args)
+    fresh.line, fresh.column = err.line, err.column
+    return fresh
+
+
+def parse(text: str, base_iri: str | None = None) -> Query | Update:
     r"""What ``text`` is; raises :class:`SparqlSyntaxError` when it is neither a query nor an update.
 
     Run the query's ``text``, not the original: SPARQL replaces codepoint escapes before parsing (Query

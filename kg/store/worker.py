@@ -55,13 +55,18 @@ def serve(conn: Connection, files: list[str]) -> None:
             conn.send(("error", str(err)))
 
 
-def start(conn: Connection, files: list[str], memory: int) -> None:
+def start(conn: Connection, files: list[str], memory: int, niceness: int | None = None) -> None:
     """A worker process: its memory limit, then :func:`serve`. Past the limit Oxigraph aborts the process
     and Python raises MemoryError; either way the worker ends and the pool replaces it. Workers run at a
-    lower CPU priority than the service: a runaway query takes the CPU the service's own routes leave."""
+    lower CPU priority than the service: a runaway query takes the CPU the service's own routes leave.
+    ``niceness``: the worker's (the service's plus :data:`WORKER_NICENESS`), whatever the process it was
+    forked from had (the fork server may run at it already); None: :data:`WORKER_NICENESS` more than now."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the service, which stops its workers
     with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
+        if niceness is None:
+            os.nice(WORKER_NICENESS)
+        elif os.getpriority(os.PRIO_PROCESS, 0) < niceness:
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
     if memory > 0:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
@@ -83,7 +88,8 @@ class WorkerProcess:
 
     def __init__(self, ctx: Any, files: list[str], memory: int) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=start, args=(child, files, memory), daemon=True)
+        niceness = os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS
+        self.process = ctx.Process(target=start, args=(child, files, memory, niceness), daemon=True)
         self.process.start()
         child.close()  # the worker alone holds the other end now: its death reads as end of file here
         self.ready = False
