@@ -231,7 +231,7 @@ class Starting:
                 return
             while entered is None or not entered.is_set():
                 if self.failed is not None:
-                    await _plain(send, 500, f"the service failed to start: {self.failed}")
+                    await _problem(send, f"the service failed to start: {self.failed}")
                     return
                 await asyncio.sleep(0.005)
                 entered = self._entered
@@ -242,6 +242,9 @@ class Starting:
         index = self.services.built["index"]
         while not index.is_set():
             await asyncio.sleep(0.005)
+        if self.failed is not None:  # never "ok" from a service that cannot answer anything else
+            await _problem(send, f"the service failed to start: {self.failed}")
+            return
         body = json.dumps(self.services.health(), separators=(",", ":")).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -263,9 +266,10 @@ class Starting:
         await send({"type": "lifespan.shutdown.complete"})
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
-    body = text.encode()
-    await send(
-        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]}
-    )
+async def _problem(send: Send, detail: str) -> None:
+    """A 503 problem: the service, not the request, is at fault."""
+    problem = {"type": "about:blank", "title": "Service unavailable", "status": 503, "detail": detail}
+    body = json.dumps(problem).encode()
+    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import p95  # noqa: E402
+
 from reasoner.batch import IN_PROCESS_BELOW, Batch, Source, dumps  # noqa: E402
 from reasoner.description import media_type_of  # noqa: E402
 from reasoner.engine import Engine  # noqa: E402
@@ -57,11 +59,6 @@ def timed(batch: Batch, sources: list[Source], runs: int) -> list[float]:
             dumps(rep)
         times.append(time.perf_counter() - start)
     return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main() -> None:

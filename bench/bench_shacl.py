@@ -20,6 +20,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
+from common import p95
+
 from reasoner import shacl
 from reasoner.description import check, load, media_type_of
 from tests.scenarios import load as load_scenarios
@@ -37,10 +39,6 @@ def times_ms(fn: Callable[[Sequence[ox.Triple]], object], data: list[ox.Triple],
         fn(data)
         out.append((time.perf_counter() - start) * 1000)
     return out
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
 
 
 def row(name: str, datas: list[list[ox.Triple]], repeats: int) -> str:

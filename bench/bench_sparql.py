@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import free_port, p95, wait  # noqa: E402
 
 from kg.store.core import OxigraphStore, default_files  # noqa: E402
 
@@ -67,26 +68,6 @@ uvicorn.run(SparqlEndpoint(graph=g), host="127.0.0.1", port=int(sys.argv[1]), lo
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 def times(fn: Callable[[], object], repeats: int) -> list[float]:
     fn()  # warm-up: the parse cache, the worker's first query
     out = []
@@ -95,11 +76,6 @@ def times(fn: Callable[[], object], repeats: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - start)
     return out
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def ask(client: httpx.Client, url: str, query: str, kind: str) -> Callable[[], object]:

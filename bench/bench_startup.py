@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,16 +21,11 @@ import time
 from pathlib import Path
 
 import httpx
+from common import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples"
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def command(port: int, root: Path) -> list[str]:

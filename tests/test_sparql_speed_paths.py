@@ -213,7 +213,7 @@ def test_requests_during_the_background_start_are_answered_correctly() -> None:
     asyncio.run(scenario())
 
 
-def test_a_start_that_fails_is_a_500_with_the_reason_not_a_hang() -> None:
+def test_a_start_that_fails_is_a_503_with_the_reason_not_a_hang_and_health_says_so() -> None:
     async def scenario() -> None:
         services = _services()
 
@@ -225,7 +225,11 @@ def test_a_start_that_fails_is_a_500_with_the_reason_not_a_hang() -> None:
         transport = httpx.ASGITransport(app=front)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as c:
             r = await c.get("/sparql", params={"query": "ASK {}"})
-            assert r.status_code == 500 and "no application today" in r.text
+            assert r.status_code == 503 and "no application today" in r.json()["detail"]
+            assert r.headers["content-type"] == "application/problem+json"
+            front._built.wait(60)
+            health = await c.get("/health")
+            assert health.status_code == 503 and "no application today" in health.json()["detail"]
         await inbox.put({"type": "lifespan.shutdown"})
         await lifespan
 
