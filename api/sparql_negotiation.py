@@ -107,3 +107,13 @@ def choose(form: str, accept: str, fmt: list[str] | None = None) -> str:
 
 def media_type(name: str) -> str:
     return {**SELECT_TYPES, **GRAPH_TYPES}[name]
+
+
+def negotiate(accept: str, offers: tuple[str, ...], what: str) -> str:
+    """The media type of ``offers`` (in order of preference on a tie) that ``accept`` rates highest;
+    a 406 :class:`Problem` naming ``what`` and the offers when it rates none above 0."""
+    ranges = media_ranges(accept)
+    q, _, media = max((quality(ranges, m), -i, m) for i, m in enumerate(offers))
+    if q <= 0:
+        raise Problem(406, f"cannot send {what} as {accept!r}: it can be sent as {', '.join(offers)}")
+    return media

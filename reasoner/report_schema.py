@@ -15,7 +15,6 @@ the description's vocabulary (``ontology/description.ttl``).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +30,7 @@ from kg import paths
 from kg.ids import AIKG
 from reasoner.description import fields
 from reasoner.rules import rule_files
+from reasoner.schema import write_generated
 
 PATH = paths.ROOT / "docs" / "report.schema.json"
 
@@ -431,11 +431,8 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) / PATH.name if args else PATH
-    target.write_text(render(), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    """``python -m reasoner.report_schema [DIR]``: write the report schema (``make generate`` runs it)."""
+    return write_generated([(PATH, render)], argv)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -168,8 +169,14 @@ def schema_text() -> str:
 def main(argv: list[str] | None = None) -> int:
     """``python -m reasoner.schema [DIR]``: write the JSON Schema and the key reference into ``DIR``
     (default ``docs/``); ``make generate`` runs it."""
+    return write_generated([(SCHEMA_PATH, schema_text), (KEYS_PATH, key_reference)], argv)
+
+
+def write_generated(files: list[tuple[Path, Callable[[], str]]], argv: list[str] | None = None) -> int:
+    """Write each generated file (its path, the function that renders it) into the directory named by
+    the first argument, else where it is committed; the ``main`` of the generators."""
     args = sys.argv[1:] if argv is None else argv
-    for target, render in ((SCHEMA_PATH, schema_text), (KEYS_PATH, key_reference)):
+    for target, render in files:
         out = Path(args[0]) / target.name if args else target
         out.write_text(render(), encoding="utf-8")
         print(f"wrote {out}")

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServicesDep
 from api.problems import PROBLEM_REF, Problem, documented
-from api.sparql_negotiation import media_ranges, quality
+from api.sparql_negotiation import negotiate
 from api.state import Services
 from kg.excerpt import excerpt
 from reasoner.batch import Source, assess_chunk, dumps
@@ -155,11 +155,7 @@ REPORT_TYPES = ("application/json", "text/turtle", "application/ld+json")
 
 def report_type(accept: str) -> str:
     """The media type to answer in (RFC 9110 qualities, as for /sparql); a 406 when none fits."""
-    ranges = media_ranges(accept)
-    q, _, media = max((quality(ranges, m), -i, m) for i, m in enumerate(REPORT_TYPES))
-    if q <= 0:
-        raise Problem(406, f"cannot send a report as {accept!r}: it can be sent as {', '.join(REPORT_TYPES)}")
-    return media
+    return negotiate(accept, REPORT_TYPES, "a report")
 
 
 def _validate(services: Services, body: bytes, media: str, day: dt.date, answer: str) -> Response:
@@ -199,9 +195,7 @@ CLASSIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post("/classify", responses=CLASSIFY_RESPONSES, openapi_extra=BODY)
 async def classify(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
     """Classify a model description: GPAI, systemic risk, exemptions, new provider, representative."""
-    accept = request.headers.get("accept", "")
-    if quality(media_ranges(accept), "application/json") <= 0:
-        raise Problem(406, f"cannot send a classification as {accept!r}: it is sent as application/json")
+    negotiate(request.headers.get("accept", ""), ("application/json",), "a classification")
     body, media = await _body(request)
     return await run_in_threadpool(_classify, services, body, media, as_of or dt.date.today())
 
@@ -286,11 +280,7 @@ BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def batch_type(accept: str) -> str:
     """The media type of the answer: a JSON array, or JSON Lines when Accept prefers them; else 406."""
-    ranges = media_ranges(accept)
-    q, _, media = max((quality(ranges, m), -i, m) for i, m in enumerate(BATCH_TYPES))
-    if q <= 0:
-        raise Problem(406, f"cannot send a batch as {accept!r}: it can be sent as {', '.join(BATCH_TYPES)}")
-    return media
+    return negotiate(accept, BATCH_TYPES, "a batch")
 
 
 def batch_sources(body: bytes, media: str) -> list[Source]:
