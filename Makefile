@@ -15,6 +15,7 @@ generate:  ## regenerate every generated file: the graph and its manifest, the o
 	aiact docs
 	python -m reasoner.schema
 	python -m reasoner.report_schema
+	python -m reasoner.model_card
 bench:  ## benchmarks, on demand
 	python bench/bench_store.py && python bench/bench_validate.py && python bench/bench_validate_http.py && python bench/bench_shacl.py && python bench/bench_batch.py && python bench/bench_sparql.py && python bench/bench_startup.py
 load:  ## 60 s of mixed traffic against a fresh service: throughput, latency per route, errors, memory

@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import paths
 from kg.index import AmbiguousProvision, UnknownProvision
 from kg.store import results
 from kg.store.core import QueryError
-from reasoner.description import DescriptionError, load, media_type_of
 
-REPORT_FORMATS = ("text", "json", "ttl", "jsonld", "jsonl")
-DESCRIPTION_SUFFIXES = (".json", ".yaml", ".yml", ".ttl", ".jsonld")  # what validate DIR reads
-
+if TYPE_CHECKING:
+    pass
+from api.cli_descriptions import REPORT_FORMATS, cmd_classify, cmd_describe, cmd_schema, cmd_validate
 
 # -- the Act as a graph ---------------------------------------------------------------------------
 
@@ -115,152 +114,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if result.unresolved and args.strict else 0
 
 
-# -- model descriptions ---------------------------------------------------------------------------
-
-
-def _date(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise DescriptionError("--as-of", f"must be a date written YYYY-MM-DD, not {text!r}") from err
-
-
-def _read(path: str) -> dict[str, Any]:
-    try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as err:
-        raise DescriptionError("", f"cannot read {path}: {err.strerror}") from err
-    try:
-        return load(raw, media_type_of(path))
-    except UnicodeDecodeError as err:
-        raise DescriptionError("", f"{path} is not UTF-8 text") from err
-
-
-def _inputs(names: list[str]) -> tuple[list[str], list[str]]:
-    """The files to validate, a folder replaced by its descriptions (sorted), and the folders that hold
-    none (bad input)."""
-    out: list[str] = []
-    empty: list[str] = []
-    for name in names:
-        folder = Path(name)
-        if name != "-" and folder.is_dir():
-            found = sorted(str(f) for f in folder.iterdir() if f.suffix.lower() in DESCRIPTION_SUFFIXES)
-            out += found
-            if not found:
-                empty.append(name)
-        else:
-            out.append(name)
-    return out, empty
-
-
-def _worst(codes: list[int]) -> int:
-    """The exit code over several inputs: 2 (bad input), then 1 (a violation), then 3 (cannot tell)."""
-    return max([0, *codes], key=[0, 3, 1, 2].index)
-
-
-def _code(rep: dict[str, Any]) -> int:
-    return 2 if "error" in rep else {True: 0, False: 1, None: 3}[rep["conforms"]]
-
-
-def _validate_jsonl(files: list[str], as_of: str | None, workers: int | None) -> list[int]:
-    """One line per input, in input order: its report with ``"file"``, or its error object."""
-    from reasoner.batch import Batch, Source, description_error, dumps, error
-
-    lines: list[dict[str, Any] | None] = [None] * len(files)
-    sources: list[tuple[int, Source]] = []
-    try:
-        day = _date(as_of)
-    except DescriptionError as err:
-        lines = [description_error(err, 400) for _ in files]
-    else:
-        for i, path in enumerate(files):
-            try:
-                raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-            except OSError as err:
-                lines[i] = error(400, f"cannot read {path}: {err.strerror}")
-                continue
-            sources.append((i, Source(raw, media_type_of(path))))
-        with Batch(workers or 1) as batch:
-            for (i, _), rep in zip(sources, batch.validate([s for _, s in sources], day), strict=True):
-                lines[i] = rep
-    codes = []
-    out = sys.stdout
-    for path, line in zip(files, lines, strict=True):
-        assert line is not None
-        out.write(dumps({"file": path, **line}).decode("utf-8") + "\n")
-        codes.append(_code(line))
-    out.flush()
-    return codes
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from reasoner.batch import default_workers
-    from reasoner.engine import Engine
-    from reasoner.report import report, shacl_report, text
-
-    files, empty = _inputs(args.files)
-    codes = [0]
-    for folder in empty:
-        print(f"aiact: {folder}: no descriptions in it ({', '.join(DESCRIPTION_SUFFIXES)})", file=sys.stderr)
-        codes.append(2)
-    if args.format == "jsonl":
-        workers = args.workers or default_workers(len(files))
-        return _worst(codes + _validate_jsonl(files, args.as_of, workers))
-    engine = None
-    for path in files:
-        try:
-            data = _read(path)
-            as_of = _date(args.as_of)
-        except DescriptionError as err:
-            print(f"aiact: {path}: {err}", file=sys.stderr)
-            codes.append(2)
-            continue
-        engine = engine or Engine()
-        outcome = engine.assess(data, as_of)
-        rep = report(engine, outcome)
-        if args.format == "json":
-            print(json.dumps(rep, ensure_ascii=False, indent=2))
-        elif args.format in ("ttl", "jsonld"):
-            print(shacl_report(outcome, args.format))
-        else:
-            print(text(rep) + ("\n" if len(files) > 1 else ""))
-        codes.append({True: 0, False: 1, None: 3}[rep["conforms"]])
-    return _worst(codes)
-
-
-def cmd_classify(args: argparse.Namespace) -> int:
-    from reasoner.engine import Engine
-    from reasoner.report import report
-
-    try:
-        data = _read(args.file)
-        as_of = _date(args.as_of)
-    except DescriptionError as err:
-        print(f"aiact: {args.file}: {err}", file=sys.stderr)
-        return 2
-    engine = Engine()
-    rep = report(engine, engine.assess(data, as_of))
-    out = {k: rep[k] for k in ("model", "as_of", "classification", "designation_indicators")}
-    if args.format == "json":
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        for key, c in out["classification"].items():
-            value = {True: "yes", False: "no", None: "unknown"}[c["value"]]
-            cites = "; ".join(x["notation"] for x in c["citations"])
-            print(f"{key}: {value} — {c['because']} ({cites})")
-    return 0
-
-
-def cmd_schema(args: argparse.Namespace) -> int:
-    from reasoner.schema import json_schema, key_reference
-
-    print(key_reference() if args.keys else json.dumps(json_schema(), indent=2, ensure_ascii=False), end="")
-    print("" if args.keys else "\n", end="")
-    return 0
-
-
 # -- the service and its documentation -------------------------------------------------------------
 
 
@@ -271,7 +124,6 @@ def _few_malloc_arenas() -> None:
     at the same throughput. ``MALLOC_ARENA_MAX`` in the environment, if set, has the last word."""
     import ctypes
     import ctypes.util
-    import os
 
     if "MALLOC_ARENA_MAX" in os.environ:
         return
@@ -361,23 +213,47 @@ def parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
-        help="description(s): .json, .yaml, .ttl, .jsonld, - for stdin, or a folder of them",
+        help="description(s): .json, .yaml, .ttl, .jsonld; .jsonl (one description a line); model cards "
+        "(.md); hf:OWNER/NAME (a card on the Hugging Face Hub); - for stdin (JSON, YAML or JSON Lines); "
+        "a folder of them or a glob",
     )
     v.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
     v.add_argument(
         "--format",
         choices=REPORT_FORMATS,
         default="text",
-        help='jsonl: one line per input, its report with "file" or an error object',
+        help='jsonl: one line per input, its report with "file" or an error object; csv: a row per input',
     )
     v.add_argument(
+        "--jobs",
         "--workers",
+        dest="jobs",
         type=_positive,
         metavar="N",
-        help="worker processes for --format jsonl (default: 1 for fewer than 20 inputs, else the cores, "
-        "at most 4)",
+        help="worker processes for --format jsonl or csv (default: the number of cores; fewer than 20 "
+        "inputs run in this process)",
+    )
+    v.add_argument("--card", action="store_true", help="read every FILE as a model card, whatever its name")
+    v.add_argument("--facts", metavar="FILE.yaml", help="facts (description keys) to add to every model card")
+    v.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="print only the summary of the collection (text; --format json: as JSON)",
+    )
+    v.add_argument(
+        "--no-summary", action="store_true", help="no summary on standard error after --format jsonl or csv"
     )
     v.set_defaults(func=cmd_validate)
+    ds = sub.add_parser("describe", help="read a Hugging Face model card into a model description")
+    ds.add_argument(
+        "card", metavar="CARD", help="a model card (README.md with YAML front matter), or hf:OWNER/NAME"
+    )
+    ds.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    ds.add_argument(
+        "--facts", metavar="FILE", help="a description fragment (YAML or JSON) that adds to the card"
+    )
+    ds.add_argument("--as-of", help="assessment date for the missing keys, YYYY-MM-DD (default: today)")
+    ds.set_defaults(func=cmd_describe)
     c = sub.add_parser("classify", help="classify a model description (GPAI, systemic risk, exemptions)")
     c.add_argument("file", metavar="FILE")
     c.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")

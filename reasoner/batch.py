@@ -15,6 +15,12 @@ The error object, the same in the CLI and the service::
 ``status`` is what the service would answer for that description alone: 422 (it cannot be read or has
 problems, every one in ``errors``), 400 (the CLI: the file cannot be opened, a bad ``--as-of``), 500 (the
 engine failed on it: a bug to report).
+
+A source may also be a file to read in the worker (``path``), or a Hugging Face model card (``card``:
+``reasoner.model_card`` parses it in the worker, ``facts`` added to it); :meth:`Batch.stream` yields the
+results in input order as each chunk is done, and a ``render`` function (a module-level one: it runs in
+the workers) may turn each report there into what the caller wants (a line of JSON, a digest), so that
+only that comes back.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import datetime as dt
 import json
 import math
 import os
-from collections.abc import Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -39,13 +47,16 @@ if TYPE_CHECKING:
 __all__ = [
     "IN_PROCESS_BELOW",
     "Batch",
+    "Render",
     "Source",
     "assess_chunk",
     "default_workers",
     "description_error",
     "dumps",
     "error",
+    "prepare",
     "read",
+    "run_chunk",
 ]
 
 IN_PROCESS_BELOW = 20  # smaller batches run in this process, whatever the workers
@@ -60,9 +71,14 @@ class Source:
     ``media_type`` ``None``, a value already parsed from JSON (checked here); ``as_of``: its own
     assessment date (``None``: the batch's)."""
 
-    content: Any
+    content: Any = None
     media_type: str | None = "application/json"
     as_of: dt.date | None = None
+    name: str | None = None  # how the input is named (a file, FILE:LINE, hf:OWNER/NAME): for the caller
+    path: str | None = None  # with ``content`` None: the file to read (in the worker)
+    card: bool = False  # a model card (reasoner.model_card), not a description
+    card_name: str | None = None  # for a card: the name read_card is given (hf:OWNER/NAME: the repository)
+    facts: tuple[dict[str, Any], str] | None = None  # for a card: facts to add, and where they come from
 
 
 def error(
@@ -86,17 +102,71 @@ def description_error(err: DescriptionError, status: int = 422) -> dict[str, Any
     return error(status, str(err), err.field or None, errors)
 
 
+class Unreadable(Exception):
+    """The input is not there to read (a file that does not exist or cannot be opened): a 400."""
+
+
+def _content(source: Source) -> Any:
+    if source.content is None and source.path is not None:
+        try:
+            with open(source.path, "rb") as f:
+                return f.read()
+        except OSError as err:
+            raise Unreadable(f"cannot read {source.path}: {err.strerror or err}") from err
+    return source.content
+
+
+def _not_utf8(raw: Any, err: UnicodeDecodeError, what: str = "the description") -> DescriptionError:
+    return DescriptionError(
+        "", f"{what} is not UTF-8 text: byte 0x{raw[err.start]:02X} at position {err.start}"
+    )
+
+
+def prepare(source: Source, as_of: dt.date | None = None) -> tuple[dict[str, Any], Any]:
+    """The checked description of ``source`` and, for a model card, its ``CardDescription`` (else
+    ``None``); a :class:`DescriptionError` if it cannot be read (a card that cannot be read too),
+    :class:`Unreadable` if its file cannot be opened."""
+    content = _content(source)
+    if source.card:
+        from pathlib import Path
+
+        from reasoner.model_card import CardError, card_name, read_card, with_facts
+
+        try:
+            text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
+        except UnicodeDecodeError as err:
+            raise _not_utf8(content, err, "the model card") from err
+        name, name_source = source.card_name, f"Hub id {source.name}"
+        if name is None and source.path is not None:
+            name, name_source = card_name(Path(source.path)), f"file name {Path(source.path).name}"
+        day = source.as_of or as_of
+        try:
+            card = read_card(text, name, name_source=name_source if name else None, as_of=day)
+            if source.facts is not None:
+                card = with_facts(card, *source.facts, as_of=day)
+        except CardError as err:
+            raise DescriptionError(str(getattr(err, "field", "") or ""), str(err)) from err
+        return check(card.description), card
+    if source.media_type is None:
+        return check(content), None
+    try:
+        return load(content, source.media_type), None
+    except UnicodeDecodeError as err:
+        raise _not_utf8(content, err) from err
+
+
 def read(source: Source) -> dict[str, Any]:
     """The checked description of ``source``; a :class:`DescriptionError` if it cannot be read."""
-    if source.media_type is None:
-        return check(source.content)
-    try:
-        return load(source.content, source.media_type)
-    except UnicodeDecodeError as err:
-        raw = source.content
-        raise DescriptionError(
-            "", f"the description is not UTF-8 text: byte 0x{raw[err.start]:02X} at position {err.start}"
-        ) from err
+    return prepare(source)[0]
+
+
+def finish(report: dict[str, Any], card: Any) -> dict[str, Any]:
+    """The report of a source: a card's with its provenance (``model_card.card_report``)."""
+    if card is None:
+        return report
+    from reasoner.model_card import card_report
+
+    return card_report(card, report)
 
 
 def _reports(engine: Engine, items: list[tuple[dict[str, Any], dt.date]]) -> list[dict[str, Any]]:
@@ -120,23 +190,59 @@ def _reports(engine: Engine, items: list[tuple[dict[str, Any], dt.date]]) -> lis
     return out
 
 
-def assess_chunk(engine: Engine, sources: Sequence[Source], as_of: dt.date) -> list[dict[str, Any]]:
-    """The report or error object of each source, in order, in this process; ``as_of`` for the sources
-    without a date of their own."""
+Render = Callable[[dict[str, Any], Source, float], Any]
+"""What a worker makes of a result: ``render(report_or_error, source, seconds)``; ``seconds`` is the
+source's own time (reading, card, report) plus its share of the chunk's assessment."""
+
+
+def run_chunk(
+    engine: Engine, sources: Sequence[Source], as_of: dt.date, render: Render | None = None
+) -> list[Any]:
+    """The report or error object of each source (or what ``render`` makes of it), in order, in this
+    process; ``as_of`` for the sources without a date of their own."""
     results: list[dict[str, Any] | None] = [None] * len(sources)
+    seconds = [0.0] * len(sources)
     ready: list[tuple[int, tuple[dict[str, Any], dt.date]]] = []
+    cards: dict[int, Any] = {}
     for i, source in enumerate(sources):
+        start = time.perf_counter()
         try:
-            ready.append((i, (read(source), source.as_of or as_of)))
+            data, card = prepare(source, as_of)
+            ready.append((i, (data, source.as_of or as_of)))
+            if card is not None:
+                cards[i] = card
+        except Unreadable as err:
+            results[i] = error(400, str(err))
         except DescriptionError as err:
             results[i] = description_error(err)
         except Exception as err:  # a reader's bug must not cost the rest of the batch
             results[i] = error(
                 500, f"reading this description failed ({type(err).__name__}); please report it"
             )
-    for (i, _), rep in zip(ready, _reports(engine, [item for _, item in ready]), strict=True):
+        seconds[i] = time.perf_counter() - start
+    start = time.perf_counter()
+    reports = _reports(engine, [item for _, item in ready])
+    share = (time.perf_counter() - start) / max(1, len(ready))
+    for (i, _), rep in zip(ready, reports, strict=True):
+        seconds[i] += share
+        if i in cards and "error" not in rep:
+            begin = time.perf_counter()
+            try:
+                rep = finish(rep, cards[i])
+            except Exception as err:
+                rep = error(500, f"the card's report failed ({type(err).__name__}); please report it")
+            seconds[i] += time.perf_counter() - begin
         results[i] = rep
-    return [r for r in results if r is not None]
+    out = [r for r in results if r is not None]
+    if render is None:
+        return out
+    return [render(r, s, t) for r, s, t in zip(out, sources, seconds, strict=True)]
+
+
+def assess_chunk(engine: Engine, sources: Sequence[Source], as_of: dt.date) -> list[dict[str, Any]]:
+    """The report or error object of each source, in order, in this process; ``as_of`` for the sources
+    without a date of their own."""
+    return run_chunk(engine, sources, as_of)
 
 
 # -- worker processes -------------------------------------------------------------------------------
@@ -146,21 +252,32 @@ _WORKER_ENGINE: Engine | None = None
 
 def _start_worker() -> None:
     global _WORKER_ENGINE
-    from reasoner.engine import Engine
+    from reasoner import _engine
 
-    _WORKER_ENGINE = Engine()
+    _WORKER_ENGINE = _engine()  # the engine reasoner.validate uses too (model cards call it)
 
 
-def _work(sources: list[Source], as_of: dt.date) -> list[dict[str, Any]]:
+def _work(sources: list[Source], as_of: dt.date, render: Render | None = None) -> list[Any]:
     if _WORKER_ENGINE is None:  # pragma: no cover - the initializer always runs first
         _start_worker()
     assert _WORKER_ENGINE is not None
-    return assess_chunk(_WORKER_ENGINE, sources, as_of)
+    return run_chunk(_WORKER_ENGINE, sources, as_of, render)
 
 
 def default_workers(count: int) -> int:
     """Workers for a batch of ``count``: one (this process) for a few, else one per core up to four."""
     return 1 if count < IN_PROCESS_BELOW else max(1, min(os.cpu_count() or 1, 4))
+
+
+def _parts(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    part: list[Source] = []
+    for source in sources:
+        part.append(source)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 class Batch:
@@ -179,9 +296,9 @@ class Batch:
     def engine(self) -> Engine:
         """The engine of this process (built when a batch first runs here)."""
         if self._engine is None:
-            from reasoner.engine import Engine
+            from reasoner import _engine
 
-            self._engine = Engine()
+            self._engine = _engine()
         return self._engine
 
     def pool(self) -> ProcessPoolExecutor:
@@ -206,27 +323,52 @@ class Batch:
 
     def validate(self, sources: Sequence[Source], as_of: dt.date) -> list[dict[str, Any]]:
         """The report or error object of every source, in input order."""
-        sources = list(sources)
-        if self.workers <= 1 or len(sources) < self.in_process_below:
-            return assess_chunk(self.engine, sources, as_of)
-        size = self.chunks(len(sources))
-        parts = [sources[i : i + size] for i in range(0, len(sources), size)]
-        try:
-            pool = self.pool()
-            futures: list[Future[list[dict[str, Any]]] | None] = [pool.submit(_work, p, as_of) for p in parts]
-        except Exception:  # the workers cannot start (a broken pool): the work is done here instead
-            self._reset()
-            futures = [None] * len(parts)
-        out: list[dict[str, Any]] = []
-        for part, future in zip(parts, futures, strict=True):
+        return list(self.stream(sources, as_of))
+
+    def stream(
+        self,
+        sources: Iterable[Source],
+        as_of: dt.date,
+        render: Render | None = None,
+        count: int | None = None,
+    ) -> Iterator[Any]:
+        """The report or error object of every source (or what ``render``, run where the source is
+        assessed, makes of it), in input order, each chunk as soon as it and those before it are done.
+        ``sources`` is read a chunk at a time (``count``, or its length, sizes the chunks): at most two
+        chunks per worker are in flight, so that memory stays flat over any number of sources."""
+        if count is None and isinstance(sources, Sequence):
+            count = len(sources)
+        if self.workers <= 1 or (count is not None and count < self.in_process_below):
+            for part in _parts(sources, MAX_CHUNK if count is None else max(1, min(MAX_CHUNK, count))):
+                yield from run_chunk(self.engine, part, as_of, render)
+            return
+        size = self.chunks(count if count is not None else 2 * self.workers * MAX_CHUNK)
+        pending: deque[tuple[list[Source], Future[list[Any]] | None]] = deque()
+        parts = _parts(sources, size)
+        while True:
+            while len(pending) < 2 * self.workers:
+                more: list[Source] | None = next(parts, None)
+                if more is None:
+                    break
+                pending.append((more, self._submit(more, as_of, render)))
+            if not pending:
+                return
+            part, future = pending.popleft()
             try:
                 if future is None:
                     raise RuntimeError("no worker")
-                out += future.result()
+                done = future.result()
             except Exception:  # a worker died: its chunk is done in this process, nothing is lost
                 self._reset()
-                out += assess_chunk(self.engine, part, as_of)
-        return out
+                done = run_chunk(self.engine, part, as_of, render)
+            yield from done
+
+    def _submit(self, part: list[Source], as_of: dt.date, render: Render | None) -> Future[list[Any]] | None:
+        try:
+            return self.pool().submit(_work, part, as_of, render)
+        except Exception:  # the workers cannot start (a broken pool): the work is done here instead
+            self._reset()
+            return None
 
     def _reset(self) -> None:
         if self._pool is not None:

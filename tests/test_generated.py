@@ -70,4 +70,5 @@ def test_make_generate_runs_every_generator() -> None:
         "aiact docs",  # the ontology's HTML documentation
         "python -m reasoner.schema",  # docs/description.schema.json, docs/description.md
         "python -m reasoner.report_schema",  # docs/report.schema.json
+        "python -m reasoner.model_card",  # docs/model-cards.md (the model-card mapping)
     ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.deps import ServicesDep
 from api.problems import PROBLEM_REF, Problem, documented
@@ -252,7 +253,8 @@ BATCH_BODY = {
 BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "One entry per description, in input order: its report (docs/contract.md §3), or "
-        "an error object in its place; a JSON array, or JSON Lines when Accept asks for them.",
+        "an error object in its place; a JSON array, or JSON Lines when Accept asks for them (streamed: "
+        "the lines of each chunk of descriptions as soon as it is done, in input order).",
         "content": {
             "application/json": {
                 "schema": {
@@ -313,10 +315,20 @@ def _validate_batch(services: Services, body: bytes, media: str, day: dt.date, a
         raise Problem(
             413, f"a batch holds at most {limit} descriptions (AIACT_MAX_BATCH); this one has {len(sources)}"
         )
-    reports = assess_chunk(services.engine, sources, day)
     if answer in JSON_LINES:
-        return Response(b"".join(dumps(r) + b"\n" for r in reports), media_type=answer)
-    return Response(dumps(reports), media_type="application/json")
+        return StreamingResponse(_stream(services, sources, day), media_type=answer)
+    return Response(dumps(assess_chunk(services.engine, sources, day)), media_type="application/json")
+
+
+STREAM_CHUNK = 25  # descriptions assessed at once while streaming JSON Lines
+
+
+def _stream(services: Services, sources: list[Source], day: dt.date) -> Iterator[bytes]:
+    """JSON Lines, a chunk at a time as each is assessed (Starlette iterates it in the thread pool)."""
+    for i in range(0, len(sources), STREAM_CHUNK):
+        yield b"".join(
+            dumps(r) + b"\n" for r in assess_chunk(services.engine, sources[i : i + STREAM_CHUNK], day)
+        )
 
 
 @router.post("/validate/batch", responses=BATCH_RESPONSES, openapi_extra=BATCH_BODY)
