@@ -264,7 +264,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:  # the reader went away (``aiact validate DIR | head``): stop quietly
+        if sys.stdout is sys.__stdout__:  # the process's own stdout (not a caller's stand-in)
+            with contextlib.suppress(OSError):  # no second error when Python flushes it at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command ended by SIGPIPE (128 + 13)
     return code
 
 

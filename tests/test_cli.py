@@ -227,3 +227,14 @@ def test_the_installed_console_script() -> None:
     assert out.returncode == 1, out.stderr
     assert out.stdout.startswith("Meridian-Ultra — as of 2026-11-24: DOES NOT CONFORM")
     assert (out.returncode, out.stdout, out.stderr) == tuple(vars(run(*args)).values())
+
+
+def test_a_reader_that_goes_away_is_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``aiact validate ... | head``: the closed pipe ends the command quietly, with the shell's 141."""
+    import api.cli
+
+    def closed(args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(api.cli, "cmd_validate", closed)
+    assert api.cli.main(["validate", str(EXAMPLES / "closed-frontier-model.json")]) == 141
