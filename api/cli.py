@@ -267,9 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except BrokenPipeError:  # the reader went away (``aiact validate DIR | head``): stop quietly
-        if sys.stdout is sys.__stdout__:  # the process's own stdout (not a caller's stand-in)
+        own = sys.__stdout__
+        if own is not None and sys.stdout is own:  # the process's own stdout (not a caller's stand-in)
             with contextlib.suppress(OSError):  # no second error when Python flushes it at exit
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                os.dup2(os.open(os.devnull, os.O_WRONLY), own.fileno())
         return 141  # as a shell reports a command ended by SIGPIPE (128 + 13)
     return code
 
