@@ -3,7 +3,7 @@ report, one JSON line each) through the CLI's collection runner (``api.cli.run_c
 ``--jobs 2``, output to /dev/null; and the memory (RSS of this process and its workers) over the run.
 
 ``python bench/bench_cards.py [--inputs 10000] [--jobs 2]``: the real cards of
-tests/fixtures/hf-model-cards/cards (or ../shared/data/hf-model-cards/cards), cycled to ``--inputs``.
+tests/fixtures/hf-model-cards/cards, cycled to ``--inputs``.
 Goals: 500 cards per second, and flat memory (the RSS of the second and of the last tenth of the run
 alike: the first tenth is the workers' start).
 """
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.cli_collections import _file, _Options, run_collection  # noqa: E402
 
-CARDS = [ROOT / "tests/fixtures/hf-model-cards/cards", ROOT.parent / "shared/data/hf-model-cards/cards"]
+CARDS = [ROOT / "tests/fixtures/hf-model-cards/cards"]
 
 
 def rss_mib(pid: int) -> float:

@@ -26,7 +26,7 @@ from tests.test_cli import run
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 DAY = "2026-11-24"
-SHARED_CARDS = Path(__file__).parent.parent.parent / "shared" / "data" / "hf-model-cards" / "cards"
+CARDS = Path(__file__).parent / "fixtures" / "hf-model-cards" / "cards"  # the shipped real cards
 CARD = """---
 license: apache-2.0
 pipeline_tag: text-generation
@@ -279,7 +279,6 @@ def test_jobs_must_be_a_positive_number() -> None:
 
 
 def _cards(tmp_path: Path) -> Path:
-    pytest.importorskip("reasoner.model_card")
     folder = tmp_path / "collection"
     folder.mkdir()
     (folder / "tiny_README.md").write_text(CARD)
@@ -345,10 +344,8 @@ def test_card_forced_and_from_the_hub(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_real_cards_in_the_csv(tmp_path: Path) -> None:
-    pytest.importorskip("reasoner.model_card")
-    if not SHARED_CARDS.is_dir():
-        pytest.skip("the shared model cards are not here")
-    cards = sorted(SHARED_CARDS.glob("*.md"))[:30]
+    cards = sorted(CARDS.glob("*.md"))[:30]
+    assert len(cards) == 30
     out = run("validate", *map(str, cards), "--format", "csv", "--as-of", DAY, "--jobs", "2", "--no-summary")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert [r["file"] for r in rows] == [str(c) for c in cards]
