@@ -23,3 +23,6 @@ load:  ## 60 s of mixed traffic against a fresh service: throughput, latency per
 .PHONY: wheel-check
 wheel-check:  ## build the wheel, install it alone in a clean virtualenv, check the service and CLI run from it
 	python .ci/wheel-check
+.PHONY: vendor
+vendor:  ## refresh the vendored front-end libraries (api/static/vendor/, pinned in scripts/vendor.py; needs npm)
+	python scripts/vendor.py

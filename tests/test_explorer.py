@@ -226,7 +226,7 @@ def test_every_module_loads_from_this_host_without_errors(browser: Any, base: st
         path = urlsplit(response.url).path
         if response.status >= 400:
             problems.append(f"{response.status}: {response.url}")
-        if path.startswith("/static/js/"):
+        if path.startswith("/static/js/"):  # not /static/vendor/
             modules[path] = response.headers.get("content-type", "")
 
     pg.on("response", loaded)
@@ -237,7 +237,12 @@ def test_every_module_loads_from_this_host_without_errors(browser: Any, base: st
         pg.wait_for_selector(rendered)
         pg.wait_for_load_state("networkidle")
         assert pg.inner_text("main h1") != "Something went wrong", hash_
-    on_disk = {"/" + p.relative_to(STATIC.parent).as_posix() for p in STATIC.rglob("*.js")}
+    vendored = STATIC / "vendor"  # the libraries of /docs and /redoc: classic scripts, not modules
+    on_disk = {
+        "/" + p.relative_to(STATIC.parent).as_posix()
+        for p in STATIC.rglob("*.js")
+        if vendored not in p.parents
+    }
     assert "/static/js/main.js" in on_disk and not (STATIC / "app.js").exists()
     assert set(modules) == on_disk, sorted(on_disk ^ set(modules))
     for path, media in modules.items():
@@ -252,4 +257,53 @@ def test_every_module_loads_from_this_host_without_errors(browser: Any, base: st
     assert leaked == set(), sorted(leaked)
     html = pg.evaluate("document.documentElement.outerHTML")
     assert '<script type="module" src="/static/js/main.js"></script>' in html
+    context.close()
+
+
+def _watch(pg: Any, base: str) -> tuple[list[str], list[str]]:
+    """Every JavaScript error, console error, failed or 4xx/5xx request of the page, and every request to
+    a host other than the service (data: and blob: URLs are the page's own)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base).netloc
+    problems: list[str] = []
+    foreign: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    pg.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    pg.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+
+    def request(r: Any) -> None:
+        url = urlsplit(r.url)
+        if url.scheme not in ("data", "blob") and url.netloc != host:
+            foreign.append(r.url)
+
+    pg.on("request", request)
+    return problems, foreign
+
+
+@pytest.mark.parametrize(
+    ("path", "rendered"),
+    [
+        ("/docs", ".swagger-ui .opblock-summary-path[data-path='/validate']"),
+        ("/redoc", "h1:has-text('aiact-kg')"),
+    ],
+)
+def test_api_documentation_pages_work_offline(browser: Any, base: str, path: str, rendered: str) -> None:
+    """/docs (Swagger UI) and /redoc (ReDoc) come from api/static/vendor/: they render the API's
+    operations with nothing asked of another host (no CDN, no fonts, no validator) and no error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    problems, foreign = _watch(pg, base)
+    pg.goto(base + path)
+    pg.wait_for_selector(rendered, timeout=20000)
+    pg.wait_for_load_state("networkidle")
+    if path == "/docs":
+        assert pg.locator(".swagger-ui .opblock").count() >= 10  # the operations, listed
+        assert pg.locator(".swagger-ui .opblock-summary-path[data-path='/sparql']").count() >= 1
+    else:
+        assert "/validate" in pg.inner_text("body")
+    shot(pg, "api" + path.replace("/", "-"))
+    assert foreign == [], foreign
+    assert problems == [], problems
     context.close()

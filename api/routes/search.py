@@ -19,7 +19,9 @@ def search(
     q: str = Query(..., min_length=1, max_length=500),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
-    """Full-text search over provision text and notations, ranked; a citation jumps to its provision."""
+    """Full-text search over provision text (SQLite FTS5, BM25, stemmed, widened with the search synonyms),
+    ranked; ``"..."`` marks a phrase; a citation jumps to its provision. ``snippet`` is plain text,
+    ``snippet_html`` the same words HTML-escaped with the hits in ``<mark>…</mark>``."""
     hits = services.search.search(q, limit)
     return {
         "query": q,
@@ -30,6 +32,7 @@ def search(
                 "title": h.title,
                 "score": round(h.score, 3),
                 "snippet": h.snippet,
+                "snippet_html": h.snippet_html,
             }
             for h in hits
         ],

@@ -1,10 +1,11 @@
 /* #/p/<notation> — a provision: its article, annex or recital in full with the provision marked,
-   breadcrumbs, what refers to it and the obligations it grounds. */
+   breadcrumbs, the previous and next article (annex, recital), what refers to it, the recitals that explain
+   it (suggestions, not law) and the obligations it grounds. It opens at the top, or at the provision. */
 import { getJSON } from "../api.js";
 import { el } from "../dom.js";
 import { enc, link } from "../links.js";
 import { show } from "../page.js";
-import { linked } from "../text.js";
+import { linked, rich } from "../text.js";
 
 const slug = (notation) => "n-" + notation.replace(/[^A-Za-z0-9]+/g, "-");
 
@@ -45,17 +46,34 @@ export async function provisionPage(ref) {
     el("a", { href: page.url, rel: "noopener" }, "Read on EUR-Lex"),
     el("a", { href: `#/graph/${enc(page.notation)}` }, "Cross-reference graph"));
   const body = el("div", { class: "provision-text" }, renderNode(tree, 0));
-  const incoming = el("section", { "aria-labelledby": "refby" }, el("h2", { id: "refby" }, `Referred to by (${page.referenced_by.length})`),
-    page.referenced_by.length ? el("ul", {}, page.referenced_by.map((r) =>
-      el("li", {}, link(r.from), ` → ${r.target}: “${r.text}”`))) : el("p", { text: "No provision refers to it." }));
+  const pager = (where) => (tree.previous || tree.next) ? el("nav", { class: "pager", "aria-label": `Previous and next (${where})` },
+    tree.previous ? el("a", { rel: "prev", class: "prev", href: `#/p/${enc(tree.previous.notation)}`,
+      title: tree.previous.title || tree.previous.notation }, "← " + tree.previous.notation) : el("span"),
+    tree.next ? el("a", { rel: "next", class: "next", href: `#/p/${enc(tree.next.notation)}`,
+      title: tree.next.title || tree.next.notation }, tree.next.notation + " →") : el("span")) : null;
+  // recitals explain the Act and do not bind: they are listed apart, as reading suggestions
+  const isRecital = (r) => /^Recital \d+/.test(r.from);
+  const law = page.referenced_by.filter((r) => !isRecital(r));
+  const recitals = page.referenced_by.filter(isRecital);
+  const refLine = (r) => el("li", {}, link(r.from), ` → ${r.target}: “`, rich(r.text), "”");
+  const incoming = el("section", { "aria-labelledby": "refby" }, el("h2", { id: "refby" }, `Referred to by (${law.length})`),
+    law.length ? el("ul", {}, law.map(refLine)) : el("p", { text: "No provision refers to it." }));
+  const explained = recitals.length ? el("section", { id: "recitals", class: "suggestions", "aria-labelledby": "recitals-h" },
+    el("h2", { id: "recitals-h" }, `Recitals that refer to it (${new Set(recitals.map((r) => r.from)).size})`,
+      el("span", { class: "guidance" }, "suggestion, not law")),
+    el("p", { class: "meta" }, "Recitals explain the Act; they do not bind."),
+    // one line per recital; each of its references once, with the provisions it names
+    el("ul", {}, [...Map.groupBy(recitals, (r) => r.from)].map(([from, rs]) => el("li", {}, link(from), ": ",
+      [...Map.groupBy(rs, (r) => r.text)].map(([words, named], i) => [i ? "; " : "", "“", rich(words), "” → ",
+        named.map((r, j) => [j ? ", " : "", link(r.target)])]))))) : null;
   const grounds = el("section", { "aria-labelledby": "obl" }, el("h2", { id: "obl" }, "Obligations it grounds"),
     page.obligations.length ? el("ul", {}, page.obligations.map((o) => el("li", {},
       `${o.title} (${o.id}): `, o.legal_basis.map((b, i) => [i ? ", " : "", link(b)]),
       o.exempted_by ? [" — lifted by ", link(o.exempted_by)] : null))) : el("p", { text: "None in the obligation catalogue." }));
-  show(crumbs, heading, meta, body, incoming, grounds);
+  show(crumbs, pager("top"), heading, meta, body, pager("bottom"), incoming, explained, grounds);
   document.title = `${page.notation} — aiact-kg`;
-  if (info.notation !== page.notation) {
+  if (info.notation !== page.notation) {  // a permalink: the page opens at the paragraph or point it names
     const target = document.getElementById(slug(info.notation));
-    if (target) { target.classList.add("target"); target.scrollIntoView({ block: "center" }); }
+    if (target) { target.classList.add("target"); target.scrollIntoView({ block: "start" }); }
   }
 }

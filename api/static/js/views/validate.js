@@ -1,5 +1,5 @@
-/* #/validate — paste, upload or pick a model description, validate it as of a date, read and download
-   the report (JSON, or SHACL in Turtle). */
+/* #/validate — paste, upload or pick a model description, validate it as of a date, read the report (the
+   verdict first, then what to add) and download it (JSON, or SHACL in Turtle). */
 import { getJSON } from "../api.js";
 import { download, el } from "../dom.js";
 import { enc } from "../links.js";
@@ -36,10 +36,11 @@ export async function validatePage() {
     const body = await r.json();
     if (!r.ok) { out.replaceChildren(el("p", { class: "error", role: "alert" }, body.detail)); return; }
     last = body;
-    out.replaceChildren(el("div", { class: "form-row" },
+    // the result opens with the verdict and what to add; the downloads come after them
+    out.replaceChildren(reportView(body, el("div", { class: "form-row" },
       el("button", { type: "button", class: "secondary", onclick: () => download(`${last.model}-report.json`, JSON.stringify(last, null, 2), "application/json") }, "Download JSON report"),
-      el("button", { type: "button", class: "secondary", onclick: async () => download(`${last.model}-shacl.ttl`, await (await run("text/turtle")).text(), "text/turtle") }, "Download SHACL report (Turtle)")),
-    reportView(body));
+      el("button", { type: "button", class: "secondary", onclick: async () => download(`${last.model}-shacl.ttl`, await (await run("text/turtle")).text(), "text/turtle") }, "Download SHACL report (Turtle)"))));
+    document.getElementById("verdict").scrollIntoView({ block: "start" });
   };
   show(el("h1", { text: "Validate a model description" }),
     el("p", {}, "Paste or upload a description (JSON, YAML or Turtle; see ", el("a", { href: "/docs" }, "the API"), "), or pick an example."),
