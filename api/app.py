@@ -10,9 +10,7 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import http_rules, problems
@@ -52,7 +50,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         description=DESCRIPTION,
         lifespan=lifespan,
         default_response_class=validate.FastJSON,  # JSON serialised once, by orjson
-        docs_url=None,  # /docs and /redoc below: from the vendored files, no CDN
+        docs_url=None,  # /docs and /redoc: api/routes/meta.py, from the vendored files, no CDN
         redoc_url=None,
     )
     problems.install(app)
@@ -69,28 +67,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.include_router(router)
     mimetypes.add_type("text/javascript", ".js")  # ES modules run only with a JavaScript type
     app.mount("/static", StaticFiles(directory=explorer.STATIC), name="static")
-
-    # the API's documentation pages, from api/static/vendor/ (scripts/vendor.py): they work offline
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} — API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
-            swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} — API",
-            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
-            redoc_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
-            with_google_fonts=False,
-        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

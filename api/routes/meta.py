@@ -7,6 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
@@ -61,3 +62,32 @@ def graph(request: Request, services: ServicesDep) -> Response:
 def ontology() -> HTMLResponse:
     """Human-readable documentation of the ontology (generated at build time by `aiact docs`)."""
     return HTMLResponse(paths.ONTOLOGY_HTML.read_text(encoding="utf-8"))
+
+
+# the API's documentation pages, from api/static/vendor/ (scripts/vendor.py): they work offline
+VENDOR = "/static/vendor"
+
+
+@router.get("/docs", include_in_schema=False)
+async def swagger_ui(request: Request) -> HTMLResponse:
+    app = request.app
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} — API",
+        swagger_js_url=f"{VENDOR}/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url=f"{VENDOR}/swagger-ui/swagger-ui.css",
+        swagger_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
+    )
+
+
+@router.get("/redoc", include_in_schema=False)
+async def redoc(request: Request) -> HTMLResponse:
+    app = request.app
+    return get_redoc_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} — API",
+        redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js",
+        redoc_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png",
+        with_google_fonts=False,
+    )
