@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,8 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) ->
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            out = process.stdout.read().decode() if process.stdout else ""
+            log = getattr(process, "log", None)  # live_server's log file
+            out = Path(log.name).read_text(errors="replace") if log else ""
             raise RuntimeError(f"the server exited ({process.returncode}): {out[-2000:]}")
         try:
             if httpx.get(url, timeout=2).status_code < 500:
@@ -46,16 +48,20 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     aiact = Path(sys.executable).parent / "aiact"
     cmd = [str(aiact) if aiact.exists() else "aiact", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/health", process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    # the server's output goes to a file: a pipe nobody reads fills up (uvicorn logs every request) and
+    # then blocks the server in the middle of a test
+    with tempfile.NamedTemporaryFile("w+b", prefix="aiact-serve-", suffix=".log") as log:
+        process = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+        )
+        process.log = log  # type: ignore[attr-defined]
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{base}/health", process)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 @contextmanager
