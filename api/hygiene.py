@@ -14,7 +14,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.problems import problem_response
-from kg.excerpt import control_character, cut
+from kg.excerpt import control_character, cut, not_utf8
 
 _WHITESPACE = "\t\n\r"
 
@@ -80,4 +80,4 @@ def _decode(data: bytes, what: str) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
-        return "", f"{what} is not UTF-8 text: byte 0x{data[err.start]:02X} at position {err.start}"
+        return "", not_utf8(data, err, what)

@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import free_port, p95, wait  # noqa: E402
+from common import free_port, p95, times, wait  # noqa: E402
 
 from kg.store.core import OxigraphStore, default_files  # noqa: E402
 
@@ -66,16 +65,6 @@ for f in sys.argv[2:]:
     g.parse(f, format="turtle")
 uvicorn.run(SparqlEndpoint(graph=g), host="127.0.0.1", port=int(sys.argv[1]), log_level="error")
 """
-
-
-def times(fn: Callable[[], object], repeats: int) -> list[float]:
-    fn()  # warm-up: the parse cache, the worker's first query
-    out = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def ask(client: httpx.Client, url: str, query: str, kind: str) -> Callable[[], object]:

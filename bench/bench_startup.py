@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
-from common import free_port
+from common import free_port, rss_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples"
@@ -55,13 +55,6 @@ def until(client: httpx.Client, started: float, process: subprocess.Popen[bytes]
         except httpx.HTTPError:
             pass
         time.sleep(0.005)
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def mixed_run(client: httpx.Client, base: str, body: bytes, media: str) -> None:
@@ -104,7 +97,7 @@ def one_start(mixed: bool, root: Path = ROOT) -> dict[str, float]:
             )
             if mixed:
                 mixed_run(client, base, body, media)
-                out["rss"] = rss_mb(process.pid)
+                out["rss"] = rss_kb(process.pid) / 1024
         return out
     finally:
         process.terminate()

@@ -23,7 +23,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import free_port, p95, wait  # noqa: E402
+from common import free_port, p95, times, wait  # noqa: E402
 
 from reasoner import validate  # noqa: E402
 
@@ -32,13 +32,7 @@ MEDIA = {".json": "application/json", ".yaml": "application/yaml"}
 
 
 def times_ms(fn: Callable[[], object], repeats: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+    return [t * 1000 for t in times(fn, repeats)]
 
 
 def main() -> None:

@@ -68,3 +68,8 @@ _C0_NAMES = {
     0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0A: "LINE FEED", 0x0B: "VERTICAL TAB",
     0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE",
 }  # fmt: skip
+
+
+def not_utf8(data: bytes, err: UnicodeDecodeError, what: str) -> str:
+    """The message for bytes that are not UTF-8: the first byte that cannot be read, and where."""
+    return f"{what} is not UTF-8 text: byte 0x{data[err.start]:02X} at position {err.start}"

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from kg.excerpt import not_utf8
 from reasoner.description import DescriptionError, check, load
 
 if TYPE_CHECKING:
@@ -117,9 +118,7 @@ def _content(source: Source) -> Any:
 
 
 def _not_utf8(raw: Any, err: UnicodeDecodeError, what: str = "the description") -> DescriptionError:
-    return DescriptionError(
-        "", f"{what} is not UTF-8 text: byte 0x{raw[err.start]:02X} at position {err.start}"
-    )
+    return DescriptionError("", not_utf8(raw, err, what))
 
 
 def prepare(source: Source, as_of: dt.date | None = None) -> tuple[dict[str, Any], Any]:

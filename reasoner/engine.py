@@ -180,9 +180,3 @@ class Engine:
         for h in hits:
             out[index[h.focus]].append((self.shape_info[h.shape], str(MODEL)))
         return out
-
-
-def _quads(g: Graph) -> list[ox.Quad]:
-    """An rdflib graph as pyoxigraph quads (the rdflib path, kept for the tests that compare both)."""
-    data = g.serialize(format="nt", encoding="utf-8")
-    return [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]

@@ -15,10 +15,11 @@ from kg import paths
 from kg.act import Act
 from kg.ids import AIKG
 from reasoner.description import list_keys, load, nested, to_rdf
-from reasoner.engine import Engine, _quads
+from reasoner.engine import Engine
 from reasoner.obligations import catalogue
 from reasoner.report import report
 from reasoner.rules import RuleEngine, RuleError, law_files, rule_files
+from reasoner.shacl import triples_of
 
 DAY = dt.date(2026, 11, 24)
 RULES = paths.ONTOLOGY / "rules"
@@ -51,7 +52,7 @@ def _rules_with(tmp_path: Path, extra: dict[str, str]) -> Path:
 
 def _run(rules: RuleEngine, description: str) -> dict[str, tuple[bool | None, str, str]]:
     data = load((paths.EXAMPLES / description).read_bytes())
-    c = rules.run(data, _quads(to_rdf(data, DAY)))
+    c = rules.run(data, triples_of(to_rdf(data, DAY)))
     return {k: (v.value, v.because, v.case) for k, v in c.conclusions.items()}
 
 

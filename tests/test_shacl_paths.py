@@ -23,7 +23,6 @@ from rdflib.namespace import SH
 
 from reasoner import _engine, shacl
 from reasoner.description import MODEL, check, fields, modalities, to_rdf, yaml_load
-from reasoner.engine import _quads
 from tests.scenarios import CASES, Scenario, load
 
 SCENARIOS = load()
@@ -34,7 +33,7 @@ def data_of(data: dict[str, Any], as_of: dt.date) -> list[ox.Triple]:
     """The data graph the engine validates (without the lookups, which each validator adds)."""
     engine = _engine()
     rdf = to_rdf(data, as_of)
-    classification = engine.rules.run(data, _quads(rdf))
+    classification = engine.rules.run(data, shacl.triples_of(rdf))
     for prop, value in classification.derived:
         rdf.add((MODEL, URIRef(prop), Literal(value.value, datatype=URIRef(value.datatype.value))))
     for state in classification.obligations:

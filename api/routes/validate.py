@@ -16,7 +16,7 @@ from api.deps import ServicesDep
 from api.problems import PROBLEM_REF, Problem, documented
 from api.sparql_negotiation import negotiate
 from api.state import Services
-from kg.excerpt import excerpt
+from kg.excerpt import excerpt, not_utf8
 from reasoner.batch import Source, assess_chunk, dumps
 from reasoner.description import DescriptionError, check, load
 from reasoner.description_formats import json_description
@@ -127,11 +127,13 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _body(request: Request) -> tuple[bytes, str]:
-    """The description's bytes and media type (415 for a type this route does not read)."""
+async def _body(
+    request: Request, accepted: tuple[str, ...] = ACCEPTED, what: str = "the description"
+) -> tuple[bytes, str]:
+    """The body's bytes and media type (415 for a type this route does not read)."""
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if media not in ACCEPTED:
-        raise Problem(415, f"send the description as {', '.join(ACCEPTED)}; got {excerpt(media, 60)}")
+    if media not in accepted:
+        raise Problem(415, f"send {what} as {', '.join(accepted)}; got {excerpt(media, 60)}")
     return await request.body(), media
 
 
@@ -140,9 +142,7 @@ def _assess(services: Services, body: bytes, media: str, day: dt.date) -> Any:
     try:
         data = load(body, media)
     except UnicodeDecodeError as err:
-        raise Problem(
-            422, f"the description is not UTF-8 text: byte 0x{body[err.start]:02X} at position {err.start}"
-        ) from err
+        raise Problem(422, not_utf8(body, err, "the description")) from err
     except DescriptionError as err:
         errors = [{"field": e.field or None, "problem": e.problem} for e in err.problems]
         raise Problem(422, str(err), field=err.field or None, errors=errors) from err
@@ -293,9 +293,7 @@ def batch_sources(body: bytes, media: str) -> list[Source]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise Problem(
-            422, f"the batch is not UTF-8 text: byte 0x{body[err.start]:02X} at position {err.start}"
-        ) from err
+        raise Problem(422, not_utf8(body, err, "the batch")) from err
     try:
         values = json_description(text) if text.strip() else None
     except DescriptionError as err:
@@ -335,8 +333,5 @@ def _stream(services: Services, sources: list[Source], day: dt.date) -> Iterator
 async def validate_batch(request: Request, services: ServicesDep, as_of: AsOf = None) -> Response:
     """Validate many model descriptions at once: their reports, or error objects, in input order."""
     answer = batch_type(request.headers.get("accept", ""))
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if media not in BATCH_ACCEPTED:
-        raise Problem(415, f"send the batch as {', '.join(BATCH_ACCEPTED)}; got {excerpt(media, 60)}")
-    body = await request.body()
+    body, media = await _body(request, BATCH_ACCEPTED, "the batch")
     return await run_in_threadpool(_validate_batch, services, body, media, as_of or dt.date.today(), answer)
