@@ -39,10 +39,70 @@ LIBRARIES: dict[str, tuple[str, str, dict[str, str]]] = {
         "2.5.4",  # the 3.x standalone bundle uses import.meta: it fails as the classic script /redoc loads
         {"bundles/redoc.standalone.js": "redoc.standalone.js", "LICENSE": "LICENSE"},
     ),
+    # the SPARQL view: editor (line numbers, Ctrl+Enter, errors), result table, tabs, share links
+    "yasgui": (
+        "@zazuko/yasgui",
+        "4.6.2",
+        {"build/yasgui.min.js": "yasgui.min.js", "build/yasgui.min.css": "yasgui.min.css"},
+    ),
+    # the graph view: Cytoscape.js and its fcose force layout (with the two bases fcose is built on)
+    "cytoscape": ("cytoscape", "3.35.0", {"dist/cytoscape.min.js": "cytoscape.min.js", "LICENSE": "LICENSE"}),
+    "layout-base": ("layout-base", "2.0.1", {"layout-base.js": "layout-base.js", "LICENSE": "LICENSE"}),
+    "cose-base": ("cose-base", "2.2.0", {"cose-base.js": "cose-base.js", "LICENSE": "LICENSE"}),
+    "cytoscape-fcose": (
+        "cytoscape-fcose",
+        "2.2.0",
+        {"cytoscape-fcose.js": "cytoscape-fcose.js", "LICENSE": "LICENSE"},
+    ),
+    # the description editor in the validation view: CodeMirror 5 with its hint and lint add-ons
+    "codemirror": (
+        "codemirror",
+        "5.65.20",
+        {
+            "lib/codemirror.js": "codemirror.js",
+            "lib/codemirror.css": "codemirror.css",
+            "mode/javascript/javascript.js": "javascript.js",
+            "addon/hint/show-hint.js": "show-hint.js",
+            "addon/hint/show-hint.css": "show-hint.css",
+            "addon/lint/lint.js": "lint.js",
+            "addon/lint/lint.css": "lint.css",
+            "addon/edit/matchbrackets.js": "matchbrackets.js",
+            "addon/edit/closebrackets.js": "closebrackets.js",
+            "LICENSE": "LICENSE",
+        },
+    ),
 }
 
+YASGUI_LICENCE = """The MIT License (MIT)
+
+Copyright (c) Triply <info@triply.cc> and the Yasgui contributors (package.json: "author": "Triply <info@triply.cc>")
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+"""
+
 # files written beside a package's own, for a package whose tarball lacks its licence: {dir: {name: text}}
-WRITTEN: dict[str, dict[str, str]] = {}
+WRITTEN: dict[str, dict[str, str]] = {
+    # @zazuko/yasgui declares "license": "MIT" but ships no licence file: the text of its repository's
+    # LICENSE (github.com/zazuko/Yasgui, commit 0d3c816a36bc3f3cbfeda624632b06a39e26bdb3), with the
+    # copyright its package.json names
+    "yasgui": {"LICENSE": YASGUI_LICENCE},
+}
 
 # the only edits made to a built file, each of a string found exactly once: nothing loads from elsewhere
 PATCHES: dict[str, list[tuple[str, str]]] = {
