@@ -75,7 +75,7 @@ LIBRARIES: dict[str, tuple[str, str, dict[str, str]]] = {
 
 YASGUI_LICENCE = """The MIT License (MIT)
 
-Copyright (c) Triply <info@triply.cc> and the Yasgui contributors (package.json: "author": "Triply <info@triply.cc>")
+Copyright (c) Triply <info@triply.cc> and the Yasgui contributors
 
 Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software and associated documentation files (the "Software"), to deal
