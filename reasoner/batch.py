@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "IN_PROCESS_BELOW",
     "Batch",
+    "as_json",
     "Render",
     "Source",
     "assess_chunk",
@@ -384,6 +385,12 @@ class Batch:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def as_json(result: dict[str, Any], _source: Source, _seconds: float) -> bytes:
+    """A :data:`Render` that serialises each report or error object to JSON where it was made (in the
+    worker): the caller gets bytes, cheap to send back, with nothing left to serialise."""
+    return dumps(result)
 
 
 def dumps(value: Any) -> bytes:

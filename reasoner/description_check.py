@@ -132,9 +132,21 @@ def _did_you_mean(key: str, known: dict[str, Field]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+_MEMBERS: dict[int, tuple[dict[str, Field], dict[str, list[str]]]] = {}
+
+
 def _members(key: str, known: dict[str, Field]) -> list[str]:
-    """The members of a key's object form: provider.authorised_representative -> [country]."""
-    return [k[len(key) + 1 :] for k in known if k.startswith(key + ".")]
+    """The members of a key's object form: provider.authorised_representative -> [country]. Indexed once
+    per field table (every value of every description asks)."""
+    entry = _MEMBERS.get(id(known))
+    if entry is None or entry[0] is not known:
+        index: dict[str, list[str]] = {}
+        for k in known:
+            parts = k.split(".")
+            for i in range(1, len(parts)):
+                index.setdefault(".".join(parts[:i]), []).append(".".join(parts[i:]))
+        entry = _MEMBERS[id(known)] = (known, index)
+    return entry[1].get(key, [])
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -165,35 +177,34 @@ def _check_value(key: str, value: object, known: dict[str, Field]) -> list[Probl
             elif member != "name":
                 out += _check_value(f"{key}.{member}", v, known)
         return out
-    shown = excerpt(value)
     if f.type == "boolean" and not isinstance(value, bool):
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return [Problem(key, f"is a quoted boolean: write {value.strip().lower()} without quotes")]
-        return [Problem(key, f"must be true, false or null, not {shown}")]
+        return [Problem(key, f"must be true, false or null, not {excerpt(value)}")]
     if f.type in ("double", "integer"):
         if isinstance(value, str) and len(value) <= 80 and _NUMBER.fullmatch(value.strip()):
             return [Problem(key, f"is a quoted number: write {value.strip()} without quotes")]
         if isinstance(value, bool) or not isinstance(value, int | float):
             unit = "FLOP" if key.endswith("flop") else "MWh" if key.endswith("mwh") else "a count"
-            return [Problem(key, f"must be a number ({unit}), not {shown}; write 1.2e24, without units")]
+            return [Problem(key, f"must be a number ({unit}), not {excerpt(value)}; write 1.2e24, without units")]
         if not math.isfinite(value) or value < 0:
-            return [Problem(key, f"must be a finite number not below zero, not {shown}")]
+            return [Problem(key, f"must be a finite number not below zero, not {excerpt(value)}")]
         if f.type == "integer" and int(value) != value:
-            return [Problem(key, f"must be a whole number, not {shown}")]
+            return [Problem(key, f"must be a whole number, not {excerpt(value)}")]
     if f.type == "date" and (not isinstance(value, str | dt.date) or not _is_date(value)):
-        return [Problem(key, f"must be a date written YYYY-MM-DD, not {shown}")]
+        return [Problem(key, f"must be a date written YYYY-MM-DD, not {excerpt(value)}")]
     documented = f.documentation and isinstance(value, int | float | bool)
     if f.type == "string" and not isinstance(value, str) and not documented:
         if members:
             example = ", ".join(f'"{m}": ...' for m in ["name", *members])
-            return [Problem(key, f"must be a string or an object {{{example}}}, not {shown}")]
-        return [Problem(key, f"must be a string, not {shown}")]
+            return [Problem(key, f"must be a string or an object {{{example}}}, not {excerpt(value)}")]
+        return [Problem(key, f"must be a string, not {excerpt(value)}")]
     if f.allowed and value not in f.allowed:
         close = difflib.get_close_matches(str(value), f.allowed, n=1) if len(str(value)) <= 80 else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return [Problem(key, f"must be one of {', '.join(f.allowed)}, not {shown}{hint}")]
+        return [Problem(key, f"must be one of {', '.join(f.allowed)}, not {excerpt(value)}{hint}")]
     if key.endswith(".country") and not re.fullmatch(r"[A-Z]{2}", str(value)):
-        return [Problem(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {shown}")]
+        return [Problem(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {excerpt(value)}")]
     return []
 
 

@@ -330,7 +330,7 @@ class RuleEngine:
         if not isinstance(result, ox.QuerySolutions):
             raise RuleError("a rule must be a SELECT query")
         names = [v.value for v in result.variables]
-        rows = [{n: row[n] for n in names if row[n] is not None} for row in result]
+        rows = [{n: v for n, v in zip(names, row, strict=True) if v is not None} for row in result]
         if len(models) == 1:
             return [rows]
         if "m" not in names:
