@@ -20,6 +20,9 @@
   provision routes; default 2, one per core of a small machine). More threads do not answer faster under
   Python's global lock; they make the event loop, and so ``/health``, wait longer for its turn.
 - ``AIACT_MAX_BATCH``: descriptions a ``POST /validate/batch`` may hold (default 1000; 413 beyond).
+- ``AIACT_BATCH_WORKERS``: worker processes validating a batch of 20 descriptions or more (default: the
+  machine's cores, at most 4; ``1``: in the service's own process). They start with the first such
+  batch and each builds its engine once (a second or two); smaller batches run in the service.
 - ``AIACT_GRAPH``: the built graph to serve (default ``kg/provisions.ttl``), checked at start-up against
   the manifest beside it (``provisions.manifest.json``).
 """
@@ -60,6 +63,7 @@ class Settings:
     graph: Path | None = None  # None: kg/provisions.ttl
     threads: int = 2
     max_batch: int = 1000
+    batch_workers: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -80,4 +84,5 @@ class Settings:
             graph=Path(env["AIACT_GRAPH"]) if env.get("AIACT_GRAPH") else None,
             threads=max(1, int(env.get("AIACT_THREADS", "2"))),
             max_batch=max(0, int(env.get("AIACT_MAX_BATCH", "1000"))),
+            batch_workers=max(1, int(env.get("AIACT_BATCH_WORKERS", str(min(os.cpu_count() or 1, 4))))),
         )

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # imported where first needed: the graph is checked and loade
     from kg.search import Search
     from kg.store.pool import QueryPool
     from kg.store.remote import SparqlEndpointStore
+    from reasoner.batch import Batch
     from reasoner.engine import Engine
 
 PARTS = ("index", "engine", "search")  # what warm_up builds, in this order
@@ -121,6 +122,15 @@ class Services:
         return Engine(Act(self.local))
 
     @cached_property
+    def batch(self) -> Batch:
+        """Batches of descriptions: in worker processes (``AIACT_BATCH_WORKERS``, started with the first
+        batch large enough, each with an engine over the dataset served here), smaller ones with
+        :attr:`engine`."""
+        from reasoner.batch import Batch
+
+        return Batch(self.settings.batch_workers, self.engine, files=[str(f) for f in self.files])
+
+    @cached_property
     def search(self) -> Search:
         from kg.search import Search
 
@@ -177,6 +187,9 @@ class Services:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+        batch = self.__dict__.get("batch")  # only if a batch has run
+        if batch is not None:
+            batch.close()
 
 
 def _fork_server() -> None:

@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import math
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,9 +49,9 @@ if TYPE_CHECKING:
 __all__ = [
     "IN_PROCESS_BELOW",
     "Batch",
-    "as_json",
     "Render",
     "Source",
+    "as_json",
     "assess_chunk",
     "default_workers",
     "description_error",
@@ -250,11 +251,22 @@ def assess_chunk(engine: Engine, sources: Sequence[Source], as_of: dt.date) -> l
 _WORKER_ENGINE: Engine | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(files: list[str] | None = None) -> None:
+    """The worker's engine: over the dataset of ``files`` (the service's: the graph it serves), else the
+    default one, which ``reasoner.validate`` uses too (model cards call it)."""
     global _WORKER_ENGINE
-    from reasoner import _engine
+    if files is None:
+        from reasoner import _engine
 
-    _WORKER_ENGINE = _engine()  # the engine reasoner.validate uses too (model cards call it)
+        _WORKER_ENGINE = _engine()
+        return
+    from pathlib import Path
+
+    from kg.act import Act
+    from kg.store.core import OxigraphStore
+    from reasoner.engine import Engine
+
+    _WORKER_ENGINE = Engine(Act(OxigraphStore([Path(f) for f in files], named_graphs=True)))
 
 
 def _work(sources: list[Source], as_of: dt.date, render: Render | None = None) -> list[Any]:
@@ -282,15 +294,23 @@ def _parts(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
 
 class Batch:
     """Validates batches; with ``workers`` > 1 its worker processes start with the first large batch and
-    serve every later one until :meth:`close` (or the end of a ``with`` block)."""
+    serve every later one until :meth:`close` (or the end of a ``with`` block). ``files``: the dataset
+    the workers' engines read (the service passes the one it serves; default: the shipped one). Safe to
+    share between threads."""
 
     def __init__(
-        self, workers: int = 1, engine: Engine | None = None, in_process_below: int = IN_PROCESS_BELOW
+        self,
+        workers: int = 1,
+        engine: Engine | None = None,
+        in_process_below: int = IN_PROCESS_BELOW,
+        files: Sequence[str] | None = None,
     ) -> None:
         self.workers = max(1, workers)
         self.in_process_below = in_process_below
+        self.files = list(files) if files is not None else None
         self._engine = engine
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -303,11 +323,15 @@ class Batch:
 
     def pool(self) -> ProcessPoolExecutor:
         """The worker processes (started on first use: a benchmark may start them before timing)."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=get_context("spawn"), initializer=_start_worker
-            )
-        return self._pool
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(self.files,),
+                )
+            return self._pool
 
     def warm_up(self) -> None:
         """Start every worker and build its engine now."""
@@ -371,14 +395,16 @@ class Batch:
             return None
 
     def _reset(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Batch:
         return self

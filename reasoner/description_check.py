@@ -186,7 +186,9 @@ def _check_value(key: str, value: object, known: dict[str, Field]) -> list[Probl
             return [Problem(key, f"is a quoted number: write {value.strip()} without quotes")]
         if isinstance(value, bool) or not isinstance(value, int | float):
             unit = "FLOP" if key.endswith("flop") else "MWh" if key.endswith("mwh") else "a count"
-            return [Problem(key, f"must be a number ({unit}), not {excerpt(value)}; write 1.2e24, without units")]
+            return [
+                Problem(key, f"must be a number ({unit}), not {excerpt(value)}; write 1.2e24, without units")
+            ]
         if not math.isfinite(value) or value < 0:
             return [Problem(key, f"must be a finite number not below zero, not {excerpt(value)}")]
         if f.type == "integer" and int(value) != value:
@@ -204,7 +206,11 @@ def _check_value(key: str, value: object, known: dict[str, Field]) -> list[Probl
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return [Problem(key, f"must be one of {', '.join(f.allowed)}, not {excerpt(value)}{hint}")]
     if key.endswith(".country") and not re.fullmatch(r"[A-Z]{2}", str(value)):
-        return [Problem(key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {excerpt(value)}")]
+        return [
+            Problem(
+                key, f"must be an ISO 3166-1 alpha-2 code in capitals (e.g. FR, US), not {excerpt(value)}"
+            )
+        ]
     return []
 
 

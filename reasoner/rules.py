@@ -12,6 +12,7 @@ and the thresholds and dates of the graph. Nothing legal is decided here.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -78,7 +79,9 @@ class Classification:
     )  # (property IRI, value) of derivations
 
 
+@functools.lru_cache(maxsize=4096)
 def _iri(local: str) -> str:
+    """A citation's IRI (relative ones under ``ID``); the same few hundred come back in every report."""
     return local if local.startswith("http") else str(ID[local])
 
 

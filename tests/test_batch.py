@@ -363,3 +363,34 @@ def test_single_validation_keeps_its_text_and_numbers(client: TestClient) -> Non
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     assert r.json() == validate(model, as_of=DAY)
     assert "\\u20" not in r.text and "1e25 FLOP" in r.text
+
+
+def test_a_large_batch_runs_in_the_services_worker_processes(
+    expected: tuple[list[Source], list[dict[str, Any]]],
+) -> None:
+    """A batch of IN_PROCESS_BELOW or more goes to the service's worker processes (AIACT_BATCH_WORKERS),
+    whose engines read the dataset the service serves: the same reports, in input order, as a JSON array
+    and as JSON Lines; a small batch stays in the service's process."""
+    from reasoner.batch import IN_PROCESS_BELOW
+
+    sources, _ = expected
+    # the scenario inputs, all assessed on one date (their own dates aside)
+    inputs = [s.content for s in sources if s.media_type is None][: IN_PROCESS_BELOW + 5]
+    assert len(inputs) == IN_PROCESS_BELOW + 5
+    want = [validate(c, as_of=DAY) for c in inputs]
+    settings = Settings(query_workers=1, batch_workers=2)
+    with TestClient(create_app(settings)) as c:
+        services = c.app.state.services  # type: ignore[attr-defined]
+        small = c.post("/validate/batch?as_of=2026-11-24", json=inputs[:3])
+        assert small.json() == want[:3]
+        assert services.batch._pool is None  # a small batch: no worker started
+        r = c.post("/validate/batch?as_of=2026-11-24", json=inputs)
+        assert r.status_code == 200, r.text
+        assert services.batch._pool is not None  # the workers served it
+        assert r.json() == want
+        lines = c.post(
+            "/validate/batch?as_of=2026-11-24", json=inputs, headers={"accept": "application/x-ndjson"}
+        )
+        assert [json.loads(line) for line in lines.text.splitlines()] == want
+        assert services.batch.files == [str(f) for f in services.files]
+    assert services.batch._pool is None  # stopped with the service

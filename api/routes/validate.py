@@ -17,7 +17,7 @@ from api.problems import PROBLEM_REF, Problem, documented
 from api.sparql_negotiation import negotiate
 from api.state import Services
 from kg.excerpt import excerpt, not_utf8
-from reasoner.batch import Source, assess_chunk, dumps
+from reasoner.batch import Source, as_json, dumps
 from reasoner.description import DescriptionError, check, load
 from reasoner.description_formats import json_description
 from reasoner.report import report, shacl_report
@@ -315,18 +315,25 @@ def _validate_batch(services: Services, body: bytes, media: str, day: dt.date, a
         )
     if answer in JSON_LINES:
         return StreamingResponse(_stream(services, sources, day), media_type=answer)
-    return Response(dumps(assess_chunk(services.engine, sources, day)), media_type="application/json")
+    # each report serialised where it is made (a worker process, for a large batch), joined here
+    body = b",".join(services.batch.stream(sources, day, as_json, count=len(sources)))
+    return Response(b"[" + body + b"]", media_type="application/json")
 
 
-STREAM_CHUNK = 25  # descriptions assessed at once while streaming JSON Lines
+STREAM_CHUNK = 25  # descriptions written at once while streaming JSON Lines
 
 
 def _stream(services: Services, sources: list[Source], day: dt.date) -> Iterator[bytes]:
-    """JSON Lines, a chunk at a time as each is assessed (Starlette iterates it in the thread pool)."""
-    for i in range(0, len(sources), STREAM_CHUNK):
-        yield b"".join(
-            dumps(r) + b"\n" for r in assess_chunk(services.engine, sources[i : i + STREAM_CHUNK], day)
-        )
+    """JSON Lines, in input order, a few lines at a time as they are assessed (in the worker processes for
+    a large batch; Starlette iterates this in the thread pool)."""
+    lines: list[bytes] = []
+    for line in services.batch.stream(sources, day, as_json, count=len(sources)):
+        lines.append(line)
+        if len(lines) >= STREAM_CHUNK:
+            yield b"\n".join(lines) + b"\n"
+            lines = []
+    if lines:
+        yield b"\n".join(lines) + b"\n"
 
 
 @router.post("/validate/batch", responses=BATCH_RESPONSES, openapi_extra=BATCH_BODY)
