@@ -7,21 +7,26 @@ text read before gets the parser's verdict kept for that exact text (``kg.store.
 event loop; a new one is parsed in a thread, one at a time. The
 format follows from the query's form and ``Accept`` (``api.sparql_negotiation``; 406 when nothing fits).
 Without a query, ``GET /sparql`` is the service description (``api.sparql_description``).
+``GET /prefixes`` is the graph's prefix map, for an editor's completion (the explorer's YASGUI).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from rdflib.namespace import OWL, RDF, SH
 
 from api import sparql_description, sparql_negotiation, sparql_protocol
 from api.deps import ServicesDep
 from api.problems import PROBLEM_SCHEMA, Problem, documented, problem_response
 from api.state import Services
+from kg import paths
+from kg.build.graph import PREFIXES as GRAPH_PREFIXES
 from kg.store import syntax as sparql_syntax
 from kg.store.answers import GRAPH_TYPES, SELECT_TYPES, SparqlRequest
 from kg.store.errors import QueryError, QueryStopped, QueryTimeout
@@ -43,6 +48,28 @@ NO_SERVICE = (
 FORMAT = Query(None, description="json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml (overrides Accept)")
 DEFAULT_GRAPHS = Query([], alias="default-graph-uri", description="the default graph(s) of the dataset")
 NAMED_GRAPHS = Query([], alias="named-graph-uri", description="the named graphs of the dataset")
+
+
+PREFIX_LINE = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+EXTRA_PREFIXES = {"rdf": str(RDF), "owl": str(OWL), "sh": str(SH)}  # the ontology and the shapes use them
+
+
+@router.get(
+    "/prefixes",
+    responses={
+        200: {"content": {"application/json": {"example": {"aikg": "https://w3id.org/aiact-kg/ontology#"}}}},
+        **documented(400),
+    },
+)
+def prefixes() -> dict[str, str]:
+    """The graph's prefixes, prefix to namespace IRI (the form of prefix.cc's ``all.file.json``): those the
+    build binds, the ontology's and those the query library declares. The explorer's SPARQL editor
+    completes ``PREFIX`` lines from them, with nothing asked of another host."""
+    out = {p: str(ns) for p, ns in GRAPH_PREFIXES.items()} | EXTRA_PREFIXES
+    for q in sorted(paths.QUERIES.glob("*.rq")):
+        for prefix, iri in PREFIX_LINE.findall(q.read_text(encoding="utf-8")):
+            out.setdefault(prefix, iri)
+    return dict(sorted(out.items()))
 
 
 @router.get("/sparql", responses=RESPONSES)

@@ -4,7 +4,8 @@
    browser test holds every view to that). */
 
 export const LIBRARIES = {
-  yasgui: { scripts: ["yasgui/yasgui.min.js"], styles: ["yasgui/yasgui.min.css"], globals: ["Yasgui"] },
+  // YASGUI sets Yasqe and Yasr on window itself; __apiStruct is a stray var of the DataTables it bundles
+  yasgui: { scripts: ["yasgui/yasgui.min.js"], styles: ["yasgui/yasgui.min.css"], globals: ["Yasgui", "Yasqe", "Yasr", "__apiStruct"] },
   cytoscape: {
     // fcose is built on cose-base, itself on layout-base: they load in this order
     scripts: ["cytoscape/cytoscape.min.js", "layout-base/layout-base.js", "cose-base/cose-base.js",
