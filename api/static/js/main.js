@@ -1,6 +1,7 @@
 /* aiact-kg explorer: read the Act, follow cross-references, validate a model, query with SPARQL.
-   Plain JavaScript modules, no library, no build step, no CDN: it reads the JSON routes of the service.
-   This entry module routes the location's hash to a view (one module per view in views/). */
+   Plain JavaScript modules, no build step, no CDN: it reads the JSON routes of the service. The standard
+   components (YASGUI, Cytoscape.js, CodeMirror) are vendored and loaded by the views that use them
+   (vendor.js). This entry module routes the location's hash to a view (one module per view in views/). */
 import { fail } from "./page.js";
 import { chapterVPage } from "./views/chapter-v.js";
 import { contentsPage } from "./views/contents.js";
