@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api import http_rules, problems
 from api.hygiene import InputHygiene
 from api.limits import BodyLimit
-from api.routes import explorer, meta, obligations, provisions, search, sparql, validate
+from api.routes import cards, explorer, meta, obligations, provisions, search, sparql, validate
 from api.settings import Settings
 from api.state import Services
 from reasoner.report_schema import openapi_schemas
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (
         explorer.router,
         validate.router,
+        cards.router,  # POST /describe (model cards), GET /schema
         sparql.router,
         provisions.router,
         obligations.router,

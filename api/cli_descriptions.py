@@ -207,10 +207,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
         print(f"aiact: {args.card}: {err}", file=sys.stderr)
         return 2
     if args.format == "json":
-        out = {"description": card.description, "provenance": card.provenance, "missing": card.missing}
-        if card.notes:
-            out["notes"] = card.notes
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json.dumps(card.as_json(), ensure_ascii=False, indent=2))
     else:
         print(_describe_yaml(card, args.card), end="")
     return 0

@@ -69,6 +69,18 @@ class CardDescription:
         the engine) only when asked for, so a batch, which reads them from its reports, never pays."""
         return _missing(self.description, self.as_of)
 
+    def as_json(self) -> dict[str, Any]:
+        """What ``aiact describe --format json`` prints and ``POST /describe`` answers (docs/contract.md
+        §4): the description, its provenance, the missing keys, and the notes when there are any."""
+        out: dict[str, Any] = {
+            "description": self.description,
+            "provenance": self.provenance,
+            "missing": self.missing,
+        }
+        if self.notes:
+            out["notes"] = self.notes
+        return out
+
 
 def read_card(
     text: str,

@@ -96,6 +96,13 @@ def test_breadcrumbs_and_permalink_of_a_point(page: Any, base: str) -> None:
     assert "Annex XI" in crumbs
 
 
+def type_description(page: Any, text: str) -> None:
+    """Put a description into the validation view's editor (CodeMirror over the form's textarea, which
+    Playwright cannot fill while CodeMirror hides it)."""
+    page.wait_for_selector("#validate-form .CodeMirror")
+    page.evaluate("(t) => document.querySelector('#validate-form .CodeMirror').CodeMirror.setValue(t)", text)
+
+
 def _validate(page: Any, example: str = "", text: str = "") -> None:
     """Open the validation page, give it an example (by name) or a text, and validate as of 2026-11-24."""
     page.get_by_role("link", name="Validate a model").click()
@@ -103,7 +110,7 @@ def _validate(page: Any, example: str = "", text: str = "") -> None:
         page.select_option("#example", example)
         page.wait_for_function("document.getElementById('description').value.length > 0")
     else:
-        page.fill("#description", text)
+        type_description(page, text)
     page.fill("#as-of", "2026-11-24")
     page.get_by_role("button", name="Validate").click()
     page.wait_for_selector("#report")
@@ -134,16 +141,18 @@ def test_validation_that_cannot_tell_says_so_and_names_the_facts(page: Any, base
 
 
 def test_sparql_query_from_the_library(page: Any) -> None:
+    """The SPARQL view is YASGUI (more in tests/test_explorer_sparql.py): a library query, run, sorted."""
     page.get_by_role("link", name="SPARQL").click()
     page.select_option("#library", "art101-to-obligations")
     assert "Article 101" in page.inner_text("#question")
     page.get_by_role("button", name="Run query").click()
-    page.wait_for_selector("#results tbody tr")
-    assert page.locator("#results tbody tr").count() >= 10
-    page.locator("#results thead button", has_text="obligation").click()
-    first = page.inner_text("#results tbody tr:first-child")
+    rows = "#query-yasgui table.dataTable tbody tr"
+    page.wait_for_selector(rows)
+    assert page.locator(rows).count() >= 10
+    page.locator("#query-yasgui table.dataTable thead th", has_text="obligation").click()
+    first = page.inner_text(f"{rows}:first-child")
     assert "art53-1-a" in first
-    assert page.locator(".editor pre .tok-kw").count() > 3  # highlighted
+    assert page.locator("#query-yasgui .CodeMirror .cm-keyword").count() > 3  # highlighted
     shot(page, "4-sparql")
 
 
@@ -159,14 +168,22 @@ def test_search_jumps_to_a_notation_and_finds_words(page: Any) -> None:
 
 
 def test_graph_view_navigates_on_click(page: Any, base: str) -> None:
+    """The graph is a Cytoscape canvas (js/graph-cytoscape.js): a click on a provision's dot opens it.
+    The dot is found through the canvas element's own hook (its ``cy`` property, no global)."""
     page.goto(base + "/#/graph/Art.%2053?depth=1")
-    page.wait_for_selector("svg a.gnode")
-    assert page.locator("svg a.gnode").count() >= 5
+    page.wait_for_selector("#graph-canvas[data-ready]")
+    assert page.evaluate("document.getElementById('graph-canvas').cy.nodes(':childless').length") >= 5
     shot(page, "6-graph")
-    page.locator("svg a.gnode[aria-label='Annex XII'] circle").click()
+    x, y = page.evaluate("""() => {
+        const c = document.getElementById('graph-canvas'), box = c.getBoundingClientRect();
+        const n = c.cy.nodes().filter((n) => n.data('notation') === 'Annex XII');
+        const p = n.renderedPosition();
+        return [box.left + p.x, box.top + p.y];
+    }""")
+    page.mouse.click(x, y)
     page.wait_for_selector("h1:has-text('Annex XII')")
     page.goto(base + "/#/chapter-v")
-    page.wait_for_selector("svg a.gnode")
+    page.wait_for_selector("h1:has-text('Chapter V —') ~ .graph #graph-canvas[data-ready]")
     shot(page, "7-chapter-v")
 
 
@@ -192,10 +209,10 @@ STATIC = ROOT / "api" / "static"
 VIEWS = {  # every view, by its hash, and what shows it rendered
     "#/": "nav.toc",
     "#/p/Art.%2053(2)": "#n-Art-53-2-.target",
-    "#/graph/Art.%2053?depth=1": "h1:has-text('Cross-references of Art. 53')",
-    "#/chapter-v": "h1:has-text('Chapter V —')",
+    "#/graph/Art.%2053?depth=1": "h1:has-text('Cross-references of') ~ .graph #graph-canvas[data-ready]",
+    "#/chapter-v": "h1:has-text('Chapter V —') ~ .graph #graph-canvas[data-ready]",
     "#/validate": "#validate-form",
-    "#/query": "#query-form .editor pre .tok-kw",
+    "#/query": "#query-form ~ #query-yasgui .CodeMirror-linenumber",
     "#/search?q=copyright%20policy": "#hits",
 }
 
@@ -254,7 +271,11 @@ def test_every_module_loads_from_this_host_without_errors(browser: Any, base: st
     assert foreign == [], foreign
     assert problems == [], problems
     leaked = set(pg.evaluate("Object.getOwnPropertyNames(window)")) - blank
-    assert leaked == set(), sorted(leaked)
+    vendor_globals = set(  # the globals of the vendored libraries (js/vendor.js's LIBRARIES) are expected
+        pg.evaluate("""async () => Object.values((await import('/static/js/vendor.js')).LIBRARIES)
+            .flatMap((lib) => lib.globals)""")
+    )
+    assert leaked - vendor_globals == set(), sorted(leaked - vendor_globals)
     html = pg.evaluate("document.documentElement.outerHTML")
     assert '<script type="module" src="/static/js/main.js"></script>' in html
     context.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 from kg.act import Act
 from kg.reader import tree
-from tests.test_explorer import base, browser, page, shot
+from tests.test_explorer import base, browser, page, shot, type_description
 
 __all__ = ["base", "browser", "page"]  # the live-server and browser fixtures, shared with test_explorer
 EXAMPLE = Path(__file__).parent.parent / "kg" / "examples" / "closed-frontier-model.json"
@@ -132,9 +132,7 @@ def test_powers_are_superscripts_everywhere(page: Any, base: str) -> None:
     assert "^" not in page.inner_text("#hits")
     page.goto(base + "/#/validate")
     page.wait_for_selector("#validate-form")
-    page.fill(
-        "#description", '{"name": "Small", "training_compute_flop": 5e23, "output_modalities": ["text"]}'
-    )
+    type_description(page, '{"name": "Small", "training_compute_flop": 5e23, "output_modalities": ["text"]}')
     page.fill("#as-of", "2026-11-24")
     page.get_by_role("button", name="Validate").click()
     page.wait_for_selector("#report")
@@ -149,7 +147,7 @@ def test_powers_are_superscripts_everywhere(page: Any, base: str) -> None:
 def _validate(pg: Any, base: str, text: str) -> None:
     pg.goto(base + "/#/validate")
     pg.wait_for_selector("#validate-form")
-    pg.fill("#description", text)
+    type_description(pg, text)
     pg.fill("#as-of", "2026-11-24")
     pg.get_by_role("button", name="Validate").click()
     pg.wait_for_selector("#report")
