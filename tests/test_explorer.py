@@ -164,6 +164,10 @@ def test_search_jumps_to_a_notation_and_finds_words(page: Any) -> None:
     page.keyboard.press("Enter")
     page.wait_for_selector("#hits")
     assert "Art. 53(1)(c)" in page.inner_text("#hits")
+    # the words that matched are highlighted: <mark> elements built from snippet_html, never its markup
+    hit = page.locator(".hit", has=page.locator("a", has_text="Art. 53(1)(c)")).first
+    assert "copyright policy" in [m.lower() for m in hit.locator("mark").all_inner_texts()]
+    assert "<mark>" not in page.inner_text("#hits") and "&amp;" not in page.inner_text("#hits")
     shot(page, "5-search")
 
 
