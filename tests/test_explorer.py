@@ -166,7 +166,8 @@ def test_search_jumps_to_a_notation_and_finds_words(page: Any) -> None:
     assert "Art. 53(1)(c)" in page.inner_text("#hits")
     # the words that matched are highlighted: <mark> elements built from snippet_html, never its markup
     hit = page.locator(".hit", has=page.locator("a", has_text="Art. 53(1)(c)")).first
-    assert "copyright policy" in [m.lower() for m in hit.locator("mark").all_inner_texts()]
+    marks = [m.lower() for m in hit.locator("mark").all_inner_texts()]
+    assert marks and any("copyright" in m for m in marks), marks  # its synonym phrase, as the index matched
     assert "<mark>" not in page.inner_text("#hits") and "&amp;" not in page.inner_text("#hits")
     shot(page, "5-search")
 
