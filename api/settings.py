@@ -20,6 +20,8 @@
   provision routes; default 2, one per core of a small machine). More threads do not answer faster under
   Python's global lock; they make the event loop, and so ``/health``, wait longer for its turn.
 - ``AIACT_MAX_BATCH``: descriptions a ``POST /validate/batch`` may hold (default 1000; 413 beyond).
+- ``AIACT_ANSWER_CACHE``: bytes of SPARQL answers the embedded store keeps for repeated queries (default
+  ``64M``; ``0``: none; ``kg.store.answer_cache``). The dataset never changes while the service runs.
 - ``AIACT_BATCH_WORKERS``: worker processes validating a batch of 20 descriptions or more (default: the
   machine's cores, at most 4; ``1``: in the service's own process). They start with the first such
   batch and each builds its engine once (a second or two); smaller batches run in the service.
@@ -64,6 +66,7 @@ class Settings:
     threads: int = 2
     max_batch: int = 1000
     batch_workers: int = 2
+    answer_cache: int = 64 * 2**20
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,5 +87,6 @@ class Settings:
             graph=Path(env["AIACT_GRAPH"]) if env.get("AIACT_GRAPH") else None,
             threads=max(1, int(env.get("AIACT_THREADS", "2"))),
             max_batch=max(0, int(env.get("AIACT_MAX_BATCH", "1000"))),
+            answer_cache=parse_size(env.get("AIACT_ANSWER_CACHE", "64M")),
             batch_workers=max(1, int(env.get("AIACT_BATCH_WORKERS", str(min(os.cpu_count() or 1, 4))))),
         )

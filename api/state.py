@@ -92,7 +92,7 @@ class Services:
                 max_depth=self.settings.max_query_depth,
                 background=self.background,
             )
-            self.store = EmbeddedStore(self.local, self.pool)
+            self.store = EmbeddedStore(self.local, self.pool, cache=self.settings.answer_cache)
 
     def _load_checked(self, graph: Path) -> OxigraphStore:
         """The embedded store, once the built graph has passed its checks before and after loading."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.store.answer_cache import AnswerCache, key_of
 from kg.store.answers import Answer, SparqlRequest, split_format
 from kg.store.core import OxigraphStore, Result
 from kg.store.pool import QueryPool
@@ -21,9 +22,11 @@ class EmbeddedStore:
 
     federated = False  # the workers have no network (kg.store.sandbox)
 
-    def __init__(self, local: OxigraphStore, pool: QueryPool) -> None:
+    def __init__(self, local: OxigraphStore, pool: QueryPool, cache: int = 0) -> None:
+        """``cache``: bytes of answers kept for repeated queries (:mod:`kg.store.answer_cache`; 0: none)."""
         self.local = local
         self.pool = pool
+        self.answers = AnswerCache(cache)
 
     def query(self, sparql: str) -> Result:
         return self.local.query(sparql)
@@ -32,10 +35,14 @@ class EmbeddedStore:
         self.pool.check(sparql)
 
     async def answer(self, request: SparqlRequest, cancelled: Cancelled | None = None) -> Answer:
-        """Waits for a worker on the event loop, no thread held; stops the query if ``cancelled`` says the
-        client has gone."""
+        """A kept answer to the same request, else a worker's: waits for one on the event loop, no thread
+        held, and stops the query if ``cancelled`` says the client has gone."""
+        key = key_of(request)
+        kept = self.answers.get(key)
+        if kept is not None:
+            return kept
         select_fmt, graph_fmt = split_format(request.format)
-        return await self.pool.run_async(
+        answer = await self.pool.run_async(
             request.query,
             select_fmt,
             graph_fmt,
@@ -44,6 +51,8 @@ class EmbeddedStore:
             named_graphs=request.named_graphs,
             base_iri=request.base_iri,
         )
+        self.answers.put(key, answer)  # reached only with a whole answer: errors raise before
+        return answer
 
     def dump(self, format: ox.RdfFormat) -> bytes:
         return self.local.dump(format)
