@@ -18,6 +18,7 @@ a request that needs a part not yet built waits for it, and ``/health`` names wh
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -165,6 +166,9 @@ class Services:
                 pass
             finally:
                 self.built[part].set()
+        # what is loaded now stays for the life of the service: the garbage collector need not walk it
+        # again (hundreds of thousands of objects, the graph's terms and indexes) at every full collection
+        gc.freeze()
 
     def warm_up_in_background(self, then: Callable[[], None] | None = None) -> threading.Thread:
         """:meth:`warm_up` in a thread, while the service answers (``then``: run in it once the index is
