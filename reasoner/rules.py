@@ -132,7 +132,9 @@ def law_files() -> list[Path]:
     return sorted(paths.ONTOLOGY.glob("*.ttl"))
 
 
-RENEW_AFTER = 1000  # runs of a scratch store before it is replaced by a fresh one (bench/bench_validate.py)
+# runs of a scratch store before a fresh one replaces it: a run gets about 1 ms slower per 1,000 runs a store
+# has served, and a fresh store costs about 3 ms (bench/bench_validate.py, "steady state")
+RENEW_AFTER = 200
 GRAPH = ox.NamedNode("urn:aiact-kg:request")  # the graph of a scratch store the descriptions go into
 MODELS = "urn:aiact-kg:description:"  # + the index of a description in a run: the model node the rules see
 DESCRIPTION = ox.NamedNode("urn:aiact-kg:description")
