@@ -153,6 +153,17 @@ def test_a_json_syntax_error_is_marked_at_its_line(page: Any, base: str) -> None
     _clean(problems, foreign)
 
 
+def test_deep_nesting_is_an_error_in_the_editor_not_a_crash(page: Any, base: str) -> None:  # noqa: F811
+    """Ten thousand open brackets: the editor says how deep it reads, no stack overflow in the page."""
+    problems, foreign = _watch(page, base)
+    _open(page, base)
+    _set(page, '{"name": "Deep", "x": ' + "[" * 10_000)
+    _lint(page)
+    page.wait_for_selector(".CodeMirror-lint-marker-error")
+    assert "nested deeper than 100 levels" in page.inner_text("#description-problems")
+    _clean(problems, foreign)
+
+
 def test_an_example_still_validates(page: Any, base: str) -> None:  # noqa: F811
     problems, foreign = _watch(page, base)
     _open(page, base)

@@ -9,6 +9,7 @@
    pattern, format "date", anyOf/oneOf/allOf, $ref to "#/..." ($defs, definitions).
    contextAt(text, offset) -> where a completion would go: a key of the object at a path, or a value. */
 
+const MAX_DEPTH = 100;
 const KIND_NAMES = { object: "an object", array: "a list", string: "text", number: "a number",
   boolean: "true or false", null: "null" };
 
@@ -46,11 +47,18 @@ export function parseJSON(text) {
     i += m[0].length;
     return { kind: "number", value: Number(m[0]), start, end: i };
   }
+  let depth = 0;
+  const nested = (read) => {  // the service refuses a description nested deeper; so does the editor
+    if (++depth > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH} levels`);
+    const node = read();
+    depth--;
+    return node;
+  };
   function value() {
     ws();
     const c = text[i];
-    if (c === "{") return object();
-    if (c === "[") return array();
+    if (c === "{") return nested(object);
+    if (c === "[") return nested(array);
     if (c === '"') return string();
     for (const [word, v] of [["true", true], ["false", false], ["null", null]]) {
       if (text.startsWith(word, i)) { const start = i; i += word.length; return { kind: v === null ? "null" : "boolean", value: v, start, end: i }; }
