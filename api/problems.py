@@ -111,6 +111,13 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"description": MEANING[s], "content": {PROBLEM: {"schema": PROBLEM_REF}}} for s in statuses}
 
 
+def unprocessable(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI entry of a route's 422: what it means there, and an example problem (its ``detail`` and
+    any further members; type, title and status added)."""
+    problem = {"type": "about:blank", "title": "Unprocessable description", "status": 422, **example}
+    return {"description": description, "content": {PROBLEM: {"schema": PROBLEM_REF, "example": problem}}}
+
+
 def document(schema: dict[str, Any]) -> None:
     """Make the OpenAPI document say what the service sends on errors: the Problem schema, and no
     FastAPI ``422 HTTPValidationError`` (invalid parameters are a 400 problem here, see ``install``)."""

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.problems import PROBLEM_REF, Problem, documented
+from api.problems import Problem, documented, unprocessable
 from api.routes.validate import AsOf, _body
 from kg.excerpt import not_utf8
 from reasoner.batch import dumps
@@ -71,22 +71,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {"application/json": {"schema": DESCRIBED}},
     },
     **documented(400, 413, 415),
-    422: {
-        "description": "The card cannot be read: empty, not UTF-8, front matter that is not valid YAML (the "
-        "line of the card is named) or not a mapping, or facts that make no valid description. `detail` "
-        "names the problem.",
-        "content": {
-            "application/problem+json": {
-                "schema": PROBLEM_REF,
-                "example": {
-                    "type": "about:blank",
-                    "title": "Unprocessable description",
-                    "status": 422,
-                    "detail": "the front matter is not valid YAML: line 3: expected ',' or ']'",
-                },
-            }
-        },
-    },
+    422: unprocessable(
+        "The card cannot be read: empty, not UTF-8, front matter that is not valid YAML (the line of the "
+        "card is named) or not a mapping, or facts that make no valid description. `detail` names the "
+        "problem.",
+        {"detail": "the front matter is not valid YAML: line 3: expected ',' or ']'"},
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.deps import ServicesDep
-from api.problems import PROBLEM_REF, Problem, documented
+from api.problems import PROBLEM_REF, Problem, documented, unprocessable
 from api.sparql_negotiation import negotiate
 from api.state import Services
 from kg.excerpt import excerpt, not_utf8
@@ -98,32 +98,24 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     },
     **documented(400, 406, 413, 415),
-    422: {
-        "description": "The description has problems: every one is listed in `errors` (field and problem), "
-        "the first also in `field`. Also a description that cannot be read: not UTF-8, not valid JSON, "
-        "YAML, Turtle or JSON-LD, nested too deeply, with YAML anchors or aliases, or naming a remote "
-        "JSON-LD context (which is never fetched).",
-        "content": {
-            "application/problem+json": {
-                "schema": PROBLEM_REF,
-                "example": {
-                    "type": "about:blank",
-                    "title": "Unprocessable description",
-                    "status": 422,
-                    "detail": "2 problems: training_compute_flops: unknown field (did you mean "
-                    "'training_compute_flop'?); parameters: is a quoted number: write 7e9 without quotes",
+    422: unprocessable(
+        "The description has problems: every one is listed in `errors` (field and problem), the first also "
+        "in `field`. Also a description that cannot be read: not UTF-8, not valid JSON, YAML, Turtle or "
+        "JSON-LD, nested too deeply, with YAML anchors or aliases, or naming a remote JSON-LD context (which "
+        "is never fetched).",
+        {
+            "detail": "2 problems: training_compute_flops: unknown field (did you mean "
+            "'training_compute_flop'?); parameters: is a quoted number: write 7e9 without quotes",
+            "field": "training_compute_flops",
+            "errors": [
+                {
                     "field": "training_compute_flops",
-                    "errors": [
-                        {
-                            "field": "training_compute_flops",
-                            "problem": "unknown field (did you mean 'training_compute_flop'?)",
-                        },
-                        {"field": "parameters", "problem": "is a quoted number: write 7e9 without quotes"},
-                    ],
+                    "problem": "unknown field (did you mean 'training_compute_flop'?)",
                 },
-            }
+                {"field": "parameters", "problem": "is a quoted number: write 7e9 without quotes"},
+            ],
         },
-    },
+    ),
 }
 
 
