@@ -106,6 +106,16 @@ WRITTEN: dict[str, dict[str, str]] = {
 
 # the only edits made to a built file, each of a string found exactly once: nothing loads from elsewhere
 PATCHES: dict[str, list[tuple[str, str]]] = {
+    # YASGUI's defaults send queries to DBpedia and offer DBpedia and Wikidata as endpoints: this service's
+    # own /sparql and no catalogue instead, so that no setting left out can make a page ask another host
+    "yasgui/yasgui.min.js": [
+        ("endpoint:`https://dbpedia.org/sparql`,method:`POST`", "endpoint:`/sparql`,method:`POST`"),
+        (
+            "getData:()=>[{endpoint:`https://dbpedia.org/sparql`},"
+            "{endpoint:`https://query.wikidata.org/bigdata/namespace/wdq/sparql`}]",
+            "getData:()=>[]",
+        ),
+    ],
     # ReDoc's side menu shows a "Redocly" logo fetched from its CDN, unconditionally: an empty SVG instead
     "redoc/redoc.standalone.js": [
         (

@@ -44,3 +44,16 @@ def test_each_library_has_its_licence_and_the_pinned_version() -> None:
         licence = VENDOR / directory / "LICENSE"
         assert licence.is_file() and "licen" in licence.read_text(encoding="utf-8").lower(), directory
     assert {r[3].split("/")[0] for r in records} == set(pinned)
+
+
+def test_every_patch_of_a_built_file_is_in_the_vendored_file() -> None:
+    """The edits scripts/vendor.py makes so that nothing loads from elsewhere (ReDoc's logo, YASGUI's
+    default endpoint and endpoint catalogue) are there, and what they replace is not."""
+    patches = _script().PATCHES  # type: ignore[attr-defined]
+    assert "yasgui/yasgui.min.js" in patches and "redoc/redoc.standalone.js" in patches
+    for path, edits in patches.items():
+        text = (VENDOR / path).read_text(encoding="utf-8")
+        for old, new in edits:
+            assert old not in text and new in text, (path, old)
+    yasgui = (VENDOR / "yasgui" / "yasgui.min.js").read_text(encoding="utf-8")
+    assert "dbpedia.org/sparql" not in yasgui and "query.wikidata.org" not in yasgui
