@@ -12,12 +12,11 @@ and the thresholds and dates of the graph. Nothing legal is decided here.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +78,7 @@ class Classification:
     )  # (property IRI, value) of derivations
 
 
-@functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def _iri(local: str) -> str:
     """A citation's IRI (relative ones under ``ID``); the same few hundred come back in every report."""
     return local if local.startswith("http") else str(ID[local])
